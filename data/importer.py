@@ -1,0 +1,171 @@
+"""All-or-nothing imports into the data directory (the only writer of it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .catalogue import Catalogue
+from .errors import DataError, Problem
+from .finance import COLUMNS as FINANCE_COLUMNS
+from .finance import KEY as FINANCE_KEY
+from .finance import validate_finance_table
+from .observations import COLUMNS, KEY, load_observations, to_template_rows, validate_table
+from .repository import FINANCE, OBSERVATIONS
+from .tabular import read_table
+
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+
+
+@dataclass
+class ImportPlan:
+    kind: str  # "observations" or "finance"
+    target: Path
+    added: list[tuple] = field(default_factory=list)
+    replaced: list[tuple] = field(default_factory=list)
+    unchanged: int = 0
+    merged: pd.DataFrame | None = None
+    total_before: int = 0
+
+    @property
+    def changes(self) -> int:
+        return len(self.added) + len(self.replaced)
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"added {' | '.join(map(str, k))}" for k in self.added]
+        lines += [f"replaced {' | '.join(map(str, k))}" for k in self.replaced]
+        total = 0 if self.merged is None else len(self.merged)
+        lines.append(
+            f"{self.kind}: {len(self.added)} added, {len(self.replaced)} replaced, "
+            f"{self.unchanged} unchanged; {total} rows in {self.target.name} (was {self.total_before})"
+        )
+        return lines
+
+
+def canonical_csv(header: list[str] | tuple[str, ...], rows: list[list[str]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write next to the target, flush to disk, then rename over it."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _is_finance(header: list[str]) -> bool:
+    return sorted(header) == sorted(FINANCE_COLUMNS)
+
+
+def _compare(existing: pd.DataFrame, new: pd.DataFrame, key: tuple, render) -> tuple[list, list, int, pd.DataFrame]:
+    old = {k: row for k, row in zip(_keys(existing, key), render(existing))}
+    added, replaced, unchanged = [], [], 0
+    for k, row in zip(_keys(new, key), render(new)):
+        if k not in old:
+            added.append(k)
+        elif old[k] != row:
+            replaced.append(k)
+        else:
+            unchanged += 1
+    new_keys = set(_keys(new, key))
+    keep = existing[[k not in new_keys for k in _keys(existing, key)]]
+    merged = pd.concat([keep, new], ignore_index=True) if len(keep) else new.reset_index(drop=True)
+    return added, replaced, unchanged, merged
+
+
+def _keys(df: pd.DataFrame, key: tuple) -> list[tuple]:
+    if df.empty:
+        return []
+    cols = [df[c].astype(str) if c != "year" else df[c].astype(int).astype(str) for c in key]
+    return list(zip(*cols))
+
+
+def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportPlan:
+    """Validate ``path`` and work out what importing it would change. Writes nothing."""
+    path = Path(path)
+    from .ssb import is_jsonstat, read_jsonstat  # local import: optional format
+
+    if is_jsonstat(path):
+        new = read_jsonstat(path, max_bytes=max_bytes)
+        return _plan_finance(new, Path(data_dir))
+    table = read_table(path, max_bytes=max_bytes)
+    if _is_finance(table.header):
+        new, problems = validate_finance_table(table, table.name)
+        if problems:
+            raise DataError(problems)
+        return _plan_finance(new, Path(data_dir))
+    new, problems = validate_table(table, catalogue)
+    if problems:
+        raise DataError(problems)
+    target = Path(data_dir) / OBSERVATIONS
+    existing = load_observations(target, catalogue) if target.exists() else new.iloc[0:0]
+    added, replaced, unchanged, merged = _compare(existing, new, KEY, to_template_rows_unsorted)
+    return ImportPlan("observations", target, added, replaced, unchanged, merged, len(existing))
+
+
+def to_template_rows_unsorted(df: pd.DataFrame) -> list[list[str]]:
+    idx = df.reset_index(drop=True)
+    order = idx.index
+    rows = to_template_rows(idx.assign(_o=order).sort_values("_o").drop(columns="_o"))
+    return rows
+
+
+def _finance_rows(df: pd.DataFrame) -> list[list[str]]:
+    from .observations import format_number
+
+    out = []
+    for r in df.itertuples(index=False):
+        out.append([str(r.municipality_code), str(r.municipality_name), str(int(r.year)), str(r.measure),
+                    format_number(r.value), str(r.unit), str(r.basis), str(r.status), str(r.source),
+                    "" if pd.isna(r.note) else str(r.note)])
+    return out
+
+
+def _plan_finance(new: pd.DataFrame, data_dir: Path) -> ImportPlan:
+    from .finance import load_finance
+
+    target = data_dir / FINANCE
+    existing = load_finance(target) if target.exists() else new.iloc[0:0]
+    added, replaced, unchanged, merged = _compare(existing, new, FINANCE_KEY, _finance_rows)
+    return ImportPlan("finance", target, added, replaced, unchanged, merged, len(existing))
+
+
+def apply_import(plan: ImportPlan) -> None:
+    """Write the merged data atomically; does nothing when nothing changes."""
+    if plan.changes == 0 or plan.merged is None:
+        return
+    if plan.kind == "observations":
+        payload = canonical_csv(COLUMNS, to_template_rows(plan.merged))
+    else:
+        merged = plan.merged.sort_values(list(FINANCE_KEY), kind="stable")
+        payload = canonical_csv(FINANCE_COLUMNS, _finance_rows(merged))
+    atomic_write(plan.target, payload)
+
+
+def write_observations(df: pd.DataFrame, path: Path) -> None:
+    atomic_write(path, canonical_csv(COLUMNS, to_template_rows(df)))
+
+
+__all__ = ["ImportPlan", "plan_import", "apply_import", "write_observations", "DataError", "Problem"]

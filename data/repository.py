@@ -1,0 +1,194 @@
+"""Loads every data file once per process, caches a typed parquet copy, and
+notices changed files while the server runs (no restart needed)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .cache import Cache, MemoryCache
+from .catalogue import Catalogue, load_catalogue
+from .challenges import load_challenges
+from .errors import DataError, Problem
+from .finance import COLUMNS as FINANCE_COLUMNS
+from .finance import load_finance, load_norms
+from .observations import load_observations
+from .scoring import score_frame
+
+log = logging.getLogger(__name__)
+
+OBSERVATIONS = "observations.csv"
+FINANCE = "finance.csv"
+NORMS = "finance_norms.csv"
+CHALLENGES = "challenge_areas.csv"
+SCHEMA_VERSION = "3"  # bump when the cached frame's shape changes
+
+
+@dataclass(frozen=True)
+class Dataset:
+    catalogue: Catalogue
+    observations: pd.DataFrame  # the template rows, scored
+    finance: pd.DataFrame
+    norms: pd.DataFrame
+    challenges: pd.DataFrame
+    fingerprint: str
+    loaded_at: float = field(default_factory=time.time)
+
+    def municipalities(self) -> list[tuple[str, str]]:
+        df = self.observations[["municipality_code", "municipality_name"]].drop_duplicates("municipality_code")
+        pairs = sorted((str(c), str(n)) for c, n in df.itertuples(index=False))
+        pairs.sort(key=lambda p: (p[0] != "3203", p[1]))
+        return pairs
+
+    def municipality_name(self, code: str) -> str | None:
+        return dict(self.municipalities()).get(code)
+
+    def years(self, municipality: str) -> list[int]:
+        obs = self.observations
+        return sorted({int(y) for y in obs.loc[obs["municipality_code"] == municipality, "year"].unique()})
+
+
+class DataUnavailable(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:10]))
+
+
+def _sources(data_dir: Path, catalogue_path: Path) -> list[Path]:
+    return [catalogue_path] + [data_dir / n for n in (OBSERVATIONS, FINANCE, NORMS, CHALLENGES)]
+
+
+def _signature(paths: list[Path]) -> tuple:
+    sig = []
+    for p in paths:
+        try:
+            st = p.stat()
+            sig.append((str(p), st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            sig.append((str(p), None, None))
+    return tuple(sig)
+
+
+def fingerprint(paths: list[Path]) -> str:
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for p in paths:
+        h.update(p.name.encode() + b"\0")
+        try:
+            with open(p, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+        except FileNotFoundError:
+            h.update(b"<missing>")
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+class Repository:
+    """Read-only access to the current data set, reloaded when files change."""
+
+    def __init__(self, data_dir: Path, catalogue_path: Path, cache_dir: Path,
+                 check_interval: float = 5.0, cache: Cache | None = None):
+        self.data_dir = Path(data_dir).resolve()
+        self.catalogue_path = Path(catalogue_path).resolve()
+        self.cache_dir = Path(cache_dir).resolve()
+        if self.cache_dir == self.data_dir or self.data_dir in self.cache_dir.parents:
+            raise ValueError("the cache directory must not be inside the data directory")
+        self.check_interval = check_interval
+        self.cache: Cache = cache if cache is not None else MemoryCache()
+        self._lock = threading.Lock()
+        self._dataset: Dataset | None = None
+        self._error: DataUnavailable | None = None
+        self._signature: tuple | None = None
+        self._checked = 0.0
+
+    # -- public -------------------------------------------------------------
+    def snapshot(self) -> Dataset:
+        """The current data set; raises DataUnavailable when the data is broken."""
+        now = time.monotonic()
+        if self._dataset is None and self._error is None or now - self._checked >= self.check_interval:
+            with self._lock:
+                if self._dataset is None and self._error is None or time.monotonic() - self._checked >= self.check_interval:
+                    self._refresh()
+        if self._error is not None:
+            raise self._error
+        assert self._dataset is not None
+        return self._dataset
+
+    def status(self) -> dict:
+        try:
+            ds = self.snapshot()
+        except DataUnavailable as exc:
+            return {"status": "error", "problems": [str(p) for p in exc.problems[:20]]}
+        return {"status": "ok", "fingerprint": ds.fingerprint, "observations": int(len(ds.observations)),
+                "kpis": len(ds.catalogue)}
+
+    # -- internals ----------------------------------------------------------
+    def _refresh(self) -> None:
+        self._checked = time.monotonic()
+        paths = _sources(self.data_dir, self.catalogue_path)
+        sig = _signature(paths)
+        if sig == self._signature:
+            return
+        fp = fingerprint(paths)
+        if self._dataset is not None and self._dataset.fingerprint == fp:
+            self._signature = sig
+            return
+        try:
+            self._dataset = self._load(fp)
+            self._error = None
+            log.info("data loaded: fingerprint %s, %d observations", fp, len(self._dataset.observations))
+        except DataError as exc:
+            self._error = DataUnavailable(exc.problems)
+            self._dataset = None
+            log.error("data could not be loaded:\n%s", exc)
+        except Exception as exc:  # a corrupt file must never crash the server
+            self._error = DataUnavailable([Problem(str(self.data_dir), f"unexpected error: {type(exc).__name__}: {exc}")])
+            self._dataset = None
+            log.exception("data could not be loaded")
+        self._signature = sig
+
+    def _load(self, fp: str) -> Dataset:
+        catalogue = load_catalogue(self.catalogue_path)
+        obs_path = self.data_dir / OBSERVATIONS
+        if not obs_path.exists():
+            raise DataError([Problem(str(obs_path.name), f"not found in the data directory {self.data_dir}")])
+        cached = self.cache_dir / f"observations-{fp}.parquet"
+        obs = None
+        if cached.exists():
+            try:
+                obs = pq.read_table(cached).to_pandas()
+            except Exception:  # a broken cache file is rebuilt, never trusted
+                log.warning("ignoring unreadable cache file %s", cached.name)
+                obs = None
+        if obs is None:
+            obs = score_frame(load_observations(obs_path, catalogue), catalogue)
+            self._write_cache(cached, obs)
+        fin_path = self.data_dir / FINANCE
+        finance = load_finance(fin_path) if fin_path.exists() else pd.DataFrame(columns=list(FINANCE_COLUMNS))
+        norms_path = self.data_dir / NORMS
+        norms = load_norms(norms_path) if norms_path.exists() else pd.DataFrame()
+        ch_path = self.data_dir / CHALLENGES
+        challenges = load_challenges(ch_path, catalogue) if ch_path.exists() else pd.DataFrame(
+            columns=["kpi_code", "area", "part", "rationale_nb", "rationale_en"])
+        return Dataset(catalogue, obs, finance, norms, challenges, fp)
+
+    def _write_cache(self, path: Path, frame: pd.DataFrame) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp-{os.getpid()}-{threading.get_ident()}")
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+            os.replace(tmp, path)
+            for old in path.parent.glob("observations-*.parquet"):
+                if old != path and time.time() - old.stat().st_mtime > 3600:
+                    old.unlink(missing_ok=True)
+        except OSError as exc:  # the cache is an optimisation; never fatal
+            log.warning("could not write the parquet cache: %s", exc)
