@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+
+.PHONY: run test serve bench soak lint setup chromium clean lock
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade "pip>=24"
+	$(PY) -m pip install -q -c constraints.txt -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+chromium:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then echo "chromium: $(CHROMIUM_PATH)"; \
+	else \
+	  echo "installing Debian's chromium (needed by the browser tests)"; \
+	  SUDO=""; [ "$$(id -u)" = "0" ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+run: $(STAMP)
+	$(PY) -m dashboard serve
+
+serve: $(STAMP)
+	$(VENV)/bin/gunicorn --bind $${HOST:-127.0.0.1}:$${PORT:-8050} --workers $${WORKERS:-2} --threads $${THREADS:-4} dashboard.wsgi:server
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) chromium
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+# Regenerate the pinned versions from a fresh resolve (maintainers only).
+lock:
+	rm -rf /tmp/lockenv && $(PYTHON) -m venv /tmp/lockenv
+	/tmp/lockenv/bin/pip install -q ".[test]"
+	/tmp/lockenv/bin/pip freeze --exclude asker-u4ssc-dashboard > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,9 @@
+"""Thin controllers: each module has register(app, repo)."""
+
+from __future__ import annotations
+
+from . import navigation
+
+
+def register_all(app, repo) -> None:
+    navigation.register(app, repo)

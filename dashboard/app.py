@@ -1,0 +1,119 @@
+"""The app factory. No work happens at import time."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+import dash
+from dash import Dash, dcc, html
+from flask import Response, jsonify, request, send_file
+
+import callbacks
+from data.repository import DataUnavailable, Repository
+from layouts import ids
+
+from . import pages, security
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+INDEX = """<!DOCTYPE html>
+<html lang="nb">
+<head>
+{%metas%}
+<title>{%title%}</title>
+{%favicon%}
+{%css%}
+</head>
+<body>
+{%app_entry%}
+<footer>
+{%config%}
+{%scripts%}
+{%renderer%}
+</footer>
+</body>
+</html>"""
+
+
+def _bootstrap_css_path():
+    return resources.files("flask_bootstrap") / "static" / "bootstrap5" / "css" / "bootstrap.min.css"
+
+
+def create_app(settings: Settings | None = None, repo: Repository | None = None) -> Dash:
+    settings = settings or Settings.from_env()
+    if repo is None:
+        repo = Repository(settings.data_dir, settings.catalogue_path, settings.cache_dir,
+                          check_interval=settings.reload_check_seconds)
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(resources.files("dashboard") / "assets"),
+        external_stylesheets=["/vendor/bootstrap.min.css"],
+        title="Bærekraftsindikatorer for Asker",
+        update_title=None,
+        suppress_callback_exceptions=False,
+        serve_locally=True,
+        compress=False,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX
+    app.enable_dev_tools(debug=settings.debug, dev_tools_ui=settings.debug, dev_tools_props_check=settings.debug,
+                         dev_tools_hot_reload=False, dev_tools_serve_dev_bundles=settings.debug)
+    server = app.server
+    server.config["DASHBOARD_REPO"] = repo
+    server.config["DASHBOARD_SETTINGS"] = settings
+
+    pages.register(app, repo)
+    app.layout = html.Div([
+        dcc.Location(id=ids.URL, refresh="callback-nav"),
+        html.Div(id=ids.LANG_SINK, hidden=True),
+        html.Div(id=ids.LIVE_REGION, className="visually-hidden", **{"aria-live": "polite"}),
+        dash.page_container,
+    ])
+    callbacks.register_all(app, repo)
+
+    @server.route("/vendor/bootstrap.min.css")
+    def _bootstrap():
+        resp = send_file(str(_bootstrap_css_path()), mimetype="text/css", max_age=31536000)
+        return resp
+
+    @server.route("/healthz")
+    def _healthz():
+        st = repo.status()
+        return jsonify(st), (200 if st["status"] == "ok" else 503)
+
+    @server.before_request
+    def _data_guard():
+        path = request.path
+        if path.startswith(("/_dash-component-suites", "/assets", "/vendor", "/healthz", "/_favicon")):
+            return None
+        try:
+            repo.snapshot()
+        except DataUnavailable as exc:
+            if path.startswith("/_dash"):
+                if path.startswith("/_dash-update-component"):
+                    return jsonify({"error": "data unavailable"}), 503
+                return None
+            from layouts.errors import unavailable_html
+
+            body = unavailable_html(security.wants_lang(request), [str(p) for p in exc.problems])
+            return Response(body, status=503, mimetype="text/html")
+        return None
+
+    @server.after_request
+    def _html_lang(resp):
+        if resp.mimetype == "text/html" and not resp.direct_passthrough and security.wants_lang(request) == "en":
+            body = resp.get_data(as_text=True)
+            if '<html lang="nb">' in body[:200]:
+                resp.set_data(body.replace('<html lang="nb">', '<html lang="en">', 1))
+        return resp
+
+    @server.errorhandler(413)
+    def _too_large(_exc):
+        return jsonify({"error": f"request body larger than {settings.max_request_bytes} bytes"}), 413
+
+    security.install(server, app.csp_hashes, settings.hsts, settings.max_request_bytes)
+    return app

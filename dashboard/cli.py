@@ -1,0 +1,83 @@
+"""``python -m dashboard serve|validate|import`` (console script: ``asker-u4ssc``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from data.catalogue import load_catalogue
+from data.errors import DataError
+from data.importer import apply_import, plan_import
+
+from .settings import Settings
+
+
+def _catalogue(settings: Settings):
+    return load_catalogue(settings.catalogue_path)
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    from .app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def cmd_validate(args, settings: Settings) -> int:
+    try:
+        plan = plan_import(Path(args.file), settings.data_dir, _catalogue(settings), settings.max_import_bytes)
+    except DataError as exc:
+        print(f"{args.file}: refused, {len(exc.problems)} problem(s):", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    total = len(plan.added) + len(plan.replaced) + plan.unchanged
+    print(f"{args.file}: valid {plan.kind} file with {total} rows; importing it would add {len(plan.added)}, "
+          f"replace {len(plan.replaced)} and leave {plan.unchanged} unchanged")
+    return 0
+
+
+def cmd_import(args, settings: Settings) -> int:
+    try:
+        plan = plan_import(Path(args.file), settings.data_dir, _catalogue(settings), settings.max_import_bytes)
+        apply_import(plan)
+    except DataError as exc:
+        print(f"{args.file}: refused, nothing was changed. {len(exc.problems)} problem(s):", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{args.file}: could not write the data directory, nothing was changed: {exc}", file=sys.stderr)
+        return 1
+    for line in plan.summary_lines():
+        print(line)
+    if plan.changes == 0:
+        print("nothing changed")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="asker-u4ssc", description="Asker U4SSC sustainability dashboard")
+    sub = p.add_subparsers(dest="command")
+    s = sub.add_parser("serve", help="serve the dashboard (default)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8050)
+    s.add_argument("--debug", action="store_true", help="Dash dev tools; never in production")
+    v = sub.add_parser("validate", help="check an observation or finance file without importing it")
+    v.add_argument("file")
+    i = sub.add_parser("import", help="validate, then merge a file into the data directory (all or nothing)")
+    i.add_argument("file")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["serve", *(argv or [])])
+    settings = Settings.from_env(debug=getattr(args, "debug", False))
+    return {"serve": cmd_serve, "validate": cmd_validate, "import": cmd_import}[args.command](args, settings)

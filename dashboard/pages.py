@@ -1,0 +1,43 @@
+"""Page registration: each page's layout reads the current data, then calls a pure layout."""
+
+from __future__ import annotations
+
+import dash
+
+from data.params import parse_page_params
+from data.queries import overview
+from data.repository import Repository
+from layouts import about, errors, shell
+from layouts import overview as overview_layout
+from layouts.urls import with_params
+
+
+def _search(kwargs: dict) -> str:
+    return with_params("", **{k: v for k, v in kwargs.items() if isinstance(v, str)})
+
+
+def register(app: dash.Dash, repo: Repository) -> None:
+    def overview_page(**kwargs):
+        ds = repo.snapshot()
+        p = parse_page_params(kwargs, ds)
+        ov = repo.cache.get(("overview", ds.fingerprint, p.municipality, p.year))
+        if ov is None:
+            ov = overview(ds, p.municipality, p.year)
+            repo.cache.set(("overview", ds.fingerprint, p.municipality, p.year), ov)
+        content = overview_layout.layout(ov, p.lang, ds.municipalities(), ds.years(p.municipality), p.notices)
+        return shell.page(p.lang, "/", _search(kwargs), content, ds.fingerprint)
+
+    def about_page(**kwargs):
+        ds = repo.snapshot()
+        p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
+        content = about.layout(p.lang, len(ds.catalogue), ds.catalogue.unit_count)
+        return shell.page(p.lang, "/about", _search(kwargs), content, ds.fingerprint)
+
+    def not_found_page(**kwargs):
+        p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
+        return shell.page(p.lang, "/404", "", errors.not_found(p.lang))
+
+    dash.register_page("overview", path="/", layout=overview_page, title="Bærekraftsindikatorer for Asker",
+                       name="Oversikt")
+    dash.register_page("about", path="/about", layout=about_page, title="Om tallene – U4SSC Asker", name="Om")
+    dash.register_page("not_found_404", path="/404", layout=not_found_page, title="Fant ikke siden")

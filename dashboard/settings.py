@@ -1,0 +1,54 @@
+"""Settings from environment variables, with defaults that resolve from this file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from data import DEFAULT_CATALOGUE, DEFAULT_DATA_DIR
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "asker-u4ssc-dashboard"
+
+
+def _bool(text: str | None) -> bool:
+    return (text or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = DEFAULT_DATA_DIR
+    catalogue_path: Path = DEFAULT_CATALOGUE
+    cache_dir: Path = field(default_factory=_default_cache_dir)
+    redis_url: str | None = None
+    debug: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8050
+    reload_check_seconds: float = 5.0
+    max_request_bytes: int = 1024 * 1024
+    max_import_bytes: int = 512 * 1024 * 1024
+    hsts: bool = False
+
+    @classmethod
+    def from_env(cls, env: dict | None = None, **overrides) -> Settings:
+        e = os.environ if env is None else env
+        kw: dict = {}
+        if e.get("DASHBOARD_DATA_DIR"):
+            kw["data_dir"] = Path(e["DASHBOARD_DATA_DIR"]).expanduser()
+        if e.get("DASHBOARD_CATALOGUE"):
+            kw["catalogue_path"] = Path(e["DASHBOARD_CATALOGUE"]).expanduser()
+        if e.get("DASHBOARD_CACHE_DIR"):
+            kw["cache_dir"] = Path(e["DASHBOARD_CACHE_DIR"]).expanduser()
+        if e.get("REDIS_URL"):
+            kw["redis_url"] = e["REDIS_URL"]
+        if e.get("DASHBOARD_DEBUG"):
+            kw["debug"] = _bool(e["DASHBOARD_DEBUG"])
+        if e.get("DASHBOARD_HSTS"):
+            kw["hsts"] = _bool(e["DASHBOARD_HSTS"])
+        if e.get("DASHBOARD_RELOAD_SECONDS"):
+            kw["reload_check_seconds"] = float(e["DASHBOARD_RELOAD_SECONDS"])
+        kw.update(overrides)
+        return cls(**kw)

@@ -1,0 +1,67 @@
+"""Small component builders shared by the pages."""
+
+from __future__ import annotations
+
+import math
+
+from dash import html
+
+from .formatting import fmt_pct
+from .i18n import BAND_SYMBOLS, t
+
+
+def band_badge(band: int | None, lang: str) -> html.Span:
+    """Band as shape AND text AND colour, never colour alone."""
+    if band is None or (isinstance(band, float) and math.isnan(band)):
+        return html.Span(t("band.none", lang), className="band band-none")
+    b = int(band)
+    return html.Span(
+        [html.Span(BAND_SYMBOLS[b], className="band-symbol", **{"aria-hidden": "true"}), " ", t(f"band.{b}", lang)],
+        className=f"band band-{b}",
+    )
+
+
+def status_label(status: str, lang: str) -> html.Span:
+    return html.Span(t(f"status.{status}", lang), className=f"status status-{status}")
+
+
+def data_table(caption: str, header: list[str], rows: list[list], numeric: set[int] | None = None,
+               table_id: str | None = None) -> html.Div:
+    """An accessible table: caption, header cells with scope, first column as row headers."""
+    numeric = numeric or set()
+    head = html.Thead(html.Tr([
+        html.Th(h, scope="col", className="num" if i in numeric else None) for i, h in enumerate(header)
+    ]))
+    body = html.Tbody([
+        html.Tr([
+            html.Th(c, scope="row") if i == 0 else html.Td(c, className="num" if i in numeric else None)
+            for i, c in enumerate(r)
+        ]) for r in rows
+    ])
+    kw = {"id": table_id} if table_id else {}
+    return html.Div(html.Table([html.Caption(caption), head, body], className="table table-sm data-table", **kw),
+                    className="table-responsive", tabIndex=0, role="region", **{"aria-label": caption})
+
+
+def score_text(pct: float | None, lang: str) -> str:
+    return fmt_pct(pct, lang)
+
+
+def illustrative_banner(lang: str) -> html.Div:
+    return html.Div(
+        [
+            html.Span("⚠", className="banner-icon", **{"aria-hidden": "true"}),
+            html.Div([html.Strong(t("banner.illustrative.title", lang) + ": "), t("banner.illustrative.body", lang)]),
+        ],
+        className="illustrative-banner", role="note", id="illustrative-banner",
+    )
+
+
+def notices(items: list[tuple[str, str]], lang: str) -> html.Div | None:
+    if not items:
+        return None
+    return html.Div(
+        [html.Strong(t("notice.title", lang)),
+         html.Ul([html.Li(t("notice.invalid", lang, param=p, value=v)) for p, v in items])],
+        className="param-notice", role="status",
+    )

@@ -1,0 +1,31 @@
+"""Number formats: decimal comma and narrow no-break space thousands in nb."""
+
+from __future__ import annotations
+
+import math
+
+NNBSP = "\u202f"  # narrow no-break space: Norwegian thousands separator
+NBSP = "\u00a0"
+
+
+def fmt_number(x: float | int | None, lang: str, decimals: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    s = f"{x:,.{decimals}f}"
+    if lang == "nb":
+        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", NNBSP).replace("-", "\u2212")
+    return s
+
+
+def fmt_value(x: float | None, lang: str) -> str:
+    """A measured value with as many decimals as it carries (at most 2)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    decimals = 0 if float(x).is_integer() else (1 if round(x, 1) == round(x, 2) else 2)
+    return fmt_number(x, lang, decimals)
+
+
+def fmt_pct(x: float | None, lang: str, decimals: int = 1) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{fmt_number(x, lang, decimals)}{NBSP}%"

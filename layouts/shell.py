@@ -1,0 +1,41 @@
+"""The frame around every page: skip link, header, navigation, language switch, footer."""
+
+from __future__ import annotations
+
+from dash import html
+
+from .i18n import t
+from .urls import with_params
+
+NAV = (("/", "nav.overview"), ("/about", "nav.about"))
+
+
+def page(lang: str, path: str, search: str, content: list, fingerprint: str | None = None) -> html.Div:
+    other = "en" if lang == "nb" else "nb"
+    switch = path + with_params(search, lang=None if other == "nb" else other)
+    links = []
+    for href, key in NAV:
+        current = (path == href) or (href != "/" and path.startswith(href + "/"))
+        links.append(html.Li(html.A(
+            t(key, lang), href=href + with_params("", lang=lang if lang != "nb" else None),
+            className="nav-link" + (" active" if current else ""),
+            **({"aria-current": "page"} if current else {}),
+        ), className="nav-item"))
+    footer = [html.P(t("footer.text", lang))]
+    if fingerprint:
+        footer.append(html.P(t("footer.data_version", lang, fingerprint=fingerprint[:12]), className="small"))
+    return html.Div([
+        html.A(t("nav.skip", lang), href="#main-content", className="skip-link"),
+        html.Header([
+            html.Div([
+                html.P(t("app.title", lang), className="app-title"),
+                html.P(t("app.subtitle", lang), className="app-subtitle"),
+            ], className="brand"),
+            html.Nav(html.Ul(links + [html.Li(html.A(
+                t("nav.language", lang), href=switch, lang=other, hrefLang=other,
+                className="nav-link lang-switch", title=t("nav.language_label", lang),
+            ), className="nav-item")], className="nav"), **{"aria-label": t("nav.label", lang)}),
+        ], className="site-header"),
+        html.Main(content, id="main-content", tabIndex=-1, className="container-fluid main"),
+        html.Footer(footer, className="site-footer"),
+    ], className="app-shell", lang=lang)
