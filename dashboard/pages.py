@@ -6,7 +6,7 @@ import dash
 
 from data.params import parse_page_params
 from data.queries import overview
-from data.repository import Repository
+from data.repository import DataUnavailable, Repository
 from layouts import about, errors, shell
 from layouts import overview as overview_layout
 from layouts.urls import with_params
@@ -14,6 +14,23 @@ from layouts.urls import with_params
 
 def _search(kwargs: dict) -> str:
     return with_params("", **{k: v for k, v in kwargs.items() if isinstance(v, str)})
+
+
+def _unavailable(kwargs: dict, exc: DataUnavailable):
+    p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
+    return shell.page(p.lang, "/", "", errors.unavailable(p.lang, [str(x) for x in exc.problems]))
+
+
+def guarded(render):
+    """Dash's page router calls every layout on its first request: never raise from one."""
+
+    def _layout(**kwargs):
+        try:
+            return render(**kwargs)
+        except DataUnavailable as exc:
+            return _unavailable(kwargs, exc)
+
+    return _layout
 
 
 def register(app: dash.Dash, repo: Repository) -> None:
@@ -37,7 +54,7 @@ def register(app: dash.Dash, repo: Repository) -> None:
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
         return shell.page(p.lang, "/404", "", errors.not_found(p.lang))
 
-    dash.register_page("overview", path="/", layout=overview_page, title="Bærekraftsindikatorer for Asker",
+    dash.register_page("overview", path="/", layout=guarded(overview_page), title="Bærekraftsindikatorer for Asker",
                        name="Oversikt")
-    dash.register_page("about", path="/about", layout=about_page, title="Om tallene – U4SSC Asker", name="Om")
+    dash.register_page("about", path="/about", layout=guarded(about_page), title="Om tallene – U4SSC Asker", name="Om")
     dash.register_page("not_found_404", path="/404", layout=not_found_page, title="Fant ikke siden")

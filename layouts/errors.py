@@ -14,6 +14,11 @@ def not_found(lang: str) -> list:
             html.P(html.A(t("error.404.body", lang), href="/" if lang == "nb" else "/?lang=en"))]
 
 
+def unavailable(lang: str, problems: list[str]) -> list:
+    return [html.H1(t("error.503.title", lang)), html.P(t("error.503.body", lang)),
+            html.Ul([html.Li(p) for p in problems[:20]])]
+
+
 def unavailable_html(lang: str, problems: list[str]) -> str:
     """A self-contained page; every problem text is escaped (data is never markup)."""
     items = "".join(f"<li>{escape(p)}</li>" for p in problems[:20])
