@@ -32,7 +32,7 @@ def score_bars(labels: list[str], pcts: list[float], bands: list[int], lang: str
     for edge in (33, 66, 95):
         fig.add_vline(x=edge, line={"color": "#555", "width": 1, "dash": "dot"})
     fig.update_layout(
-        margin={"l": 10, "r": 60, "t": 10, "b": 40}, height=70 + 42 * max(1, len(labels)),
+        margin={"l": 10, "r": 60, "t": 10, "b": 40}, height=80 + 58 * max(1, len(labels)),
         xaxis={"range": [0, 115], "title": {"text": t("chart.axis.score", lang)}, "ticksuffix": " %",
                "tickvals": [0, 33, 66, 95]},
         yaxis={"autorange": "reversed", "automargin": True},

@@ -1,0 +1,97 @@
+"""brw: real-browser journeys in Debian Chromium, with axe-core (WCAG 2.1 A/AA)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+
+
+def open_page(page_factory, url, width=1280):
+    page = page_factory(width=width)
+    page.goto(url)
+    page.wait_for_selector("#main-content h1", timeout=20000)
+    if page.locator(".js-plotly-plot").count():
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)
+    return page
+
+
+@pytest.mark.parametrize("lang,heading,banner", [
+    ("nb", "Asker: U4SSC-resultater 2023", "Illustrative tall"),
+    ("en", "Asker: U4SSC results 2023", "Illustrative figures"),
+])
+def test_brw001_overview_renders_real_numbers_in_both_languages(live_server, page_factory, lang, heading, banner):
+    page = open_page(page_factory, f"{live_server.url}/?lang={lang}")
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.locator("h1").inner_text() == heading
+    assert banner in page.locator("#illustrative-banner").inner_text()
+    cards = page.locator(".dim-card .score-big").all_inner_texts()
+    assert len(cards) == 3 and all(c.endswith("%") for c in cards)
+    decimal = "," if lang == "nb" else "."
+    assert all(decimal in c for c in cards), cards
+    assert page.locator("#subdims-table tbody tr").count() == 7
+    assert page.locator("#subdims-sentence").inner_text().startswith("Figuren viser" if lang == "nb" else "The chart shows")
+    band_total = sum(int(x) for x in page.locator("#band-counts-table tbody td.num").all_inner_texts())
+    assert band_total == 112
+    screenshot(page, f"overview-{lang}-1280")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/", "/?lang=en", "/about", "/about?lang=en"])
+def test_brw002_reflow_at_320px_without_horizontal_scroll_and_zero_axe(live_server, page_factory, path):
+    page = open_page(page_factory, live_server.url + path, width=320)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    name = (path.split("?")[0].strip("/") or "overview") + ("-en" if "lang=en" in path else "-nb")
+    screenshot(page, f"{name}-320")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_brw003_about_explains_91_vs_92_and_the_method(live_server, page_factory, lang):
+    page = open_page(page_factory, f"{live_server.url}/about?lang={lang}")
+    text = page.locator("#main-content").inner_text()
+    assert "92" in text and "91" in text
+    assert ("56,25" if lang == "nb" else "56.25") in text
+    assert "generate_illustrative.py" in text
+    assert page.evaluate("document.documentElement.lang") == lang
+    screenshot(page, f"about-{lang}-1280")
+    assert axe_violations(page) == []
+
+
+def test_brw004_planner_switches_municipality_and_the_url_keeps_the_view(live_server, page_factory):
+    page = open_page(page_factory, f"{live_server.url}/?lang=en")
+    page.select_option("#overview-municipality-select", "1149")
+    expect(page.locator("h1")).to_have_text(re.compile("^Karmøy"), timeout=20000)
+    assert "municipality=1149" in page.url and "lang=en" in page.url
+    assert page.locator("#illustrative-banner").count() == 0  # Karmøy's values are published, not illustrative
+    assert "No score" in page.locator(".dim-cards").inner_text()  # published targets are unknown: not scored
+    assert axe_violations(page) == []
+    # the copied link reopens the same view in a fresh browser context
+    fresh = open_page(page_factory, page.url)
+    assert fresh.locator("h1").inner_text() == "Karmøy: U4SSC results 2020"
+    assert fresh.locator("#overview-municipality-select").input_value() == "1149"
+
+
+def test_brw005_invalid_parameters_fall_back_with_a_visible_notice(live_server, page_factory):
+    page = open_page(page_factory, f"{live_server.url}/?municipality=9999&year=1800")
+    notice = page.locator(".param-notice").inner_text()
+    assert "9999" in notice and "1800" in notice
+    assert page.locator("h1").inner_text() == "Asker: U4SSC-resultater 2023"
+    assert axe_violations(page) == []
+
+
+def test_brw006_unknown_route_shows_not_found_page(live_server, page_factory):
+    page = open_page(page_factory, f"{live_server.url}/finnes-ikke")
+    assert page.locator("h1").inner_text() == "Fant ikke siden"
+    assert axe_violations(page) == []
