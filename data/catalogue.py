@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, Problem
-from .taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS
+from .taxonomy import CATEGORIES, SUB_DIMENSIONS
 
 DIRECTIONS = ("higher", "lower", "none")
 COLUMNS = (
