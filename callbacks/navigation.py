@@ -14,7 +14,15 @@ VALUE_RE = re.compile(r"^[0-9A-Za-z_.:, -]{0,64}$")
 
 
 def next_search(search: object, municipality: object, year: object, triggered: object) -> str | None:
-    """The new query string, or None when the input is invalid (the URL stays)."""
+    """The new query string, or None when the input is invalid (the URL stays).
+
+    ``triggered`` is the list of component ids whose value changed. Dash reports
+    every control as changed when a page is inserted; that is not a user's
+    choice, so only a single change moves the URL.
+    """
+    if not isinstance(triggered, list) or len(triggered) != 1:
+        return None
+    triggered = triggered[0]
     if not isinstance(search, (str, type(None))) or (search and len(search) > 2000):
         return None
     for v in (municipality, year):
@@ -36,7 +44,8 @@ def register(app, repo) -> None:
         prevent_initial_call=True,
     )
     def _overview_controls(municipality, year, search):
-        out = next_search(search, municipality, year, ctx.triggered_id)
+        changed = [p.rsplit(".", 1)[0] for p in ctx.triggered_prop_ids]
+        out = next_search(search, municipality, year, changed)
         return no_update if out is None or out == (search or "") else out
 
     app.clientside_callback(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dash
 
 from data.params import parse_page_params
-from data.queries import overview
+from data.queries import finance_view, overview
 from data.repository import DataUnavailable, Repository
 from layouts import about, errors, shell
+from layouts import finance as finance_layout
 from layouts import overview as overview_layout
 from layouts.urls import with_params
 
@@ -50,11 +51,22 @@ def register(app: dash.Dash, repo: Repository) -> None:
         content = about.layout(p.lang, len(ds.catalogue), ds.catalogue.unit_count)
         return shell.page(p.lang, "/about", _search(kwargs), content, ds.fingerprint)
 
+    def finance_page(**kwargs):
+        ds = repo.snapshot()
+        p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
+        view = finance_view(ds)
+        fin = ds.finance
+        ret = fin[(fin["measure"] == "financial_return") & (fin["year"] == 2018)]["value"] if not fin.empty else []
+        content = finance_layout.layout(view, p.lang, float(ret.iloc[0]) if len(ret) else None)
+        return shell.page(p.lang, "/finance", _search(kwargs), content, ds.fingerprint)
+
     def not_found_page(**kwargs):
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
         return shell.page(p.lang, "/404", "", errors.not_found(p.lang))
 
     dash.register_page("overview", path="/", layout=guarded(overview_page), title="Bærekraftsindikatorer for Asker",
                        name="Oversikt")
+    dash.register_page("finance", path="/finance", layout=guarded(finance_page), title="Økonomi – U4SSC Asker",
+                       name="Økonomi")
     dash.register_page("about", path="/about", layout=guarded(about_page), title="Om tallene – U4SSC Asker", name="Om")
     dash.register_page("not_found_404", path="/404", layout=not_found_page, title="Fant ikke siden")

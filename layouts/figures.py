@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from .formatting import fmt_pct
+from .formatting import fmt_pct, fmt_value
 from .i18n import BAND_COLOURS, BAND_SYMBOLS, t
 
 
@@ -39,5 +39,42 @@ def score_bars(labels: list[str], pcts: list[float], bands: list[int], lang: str
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", font={"family": "system-ui, sans-serif", "size": 14},
         separators=", " if lang == "nb" else ".,",
         showlegend=False,
+    )
+    return fig
+
+
+ENTITY_COLOURS = ("#1b5a9c", "#7a3e9d", "#2e7d32", "#b35900")
+
+
+def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, merger_year: int | None) -> go.Figure:
+    """One trace per entity and accounting basis (never merged); preliminary bars hatched and labelled."""
+    fig = go.Figure()
+    for i, s in enumerate(series):
+        prelim = [st == "preliminary" for st in s["status"]]
+        text = [
+            (fmt_pct(v, lang) if unit == "%" else fmt_value(v, lang)) + (f"<br>({t('finance.preliminary', lang)})" if p else "")
+            for v, p in zip(s["y"], prelim)
+        ]
+        fig.add_trace(go.Bar(
+            x=s["x"], y=s["y"], name=s["name"], text=text, textposition="outside", cliponaxis=False,
+            textfont={"size": 13}, constraintext="none",
+            marker={"color": ENTITY_COLOURS[i % len(ENTITY_COLOURS)], "line": {"color": "#222", "width": 1},
+                    "pattern": {"shape": ["/" if p else "" for p in prelim], "fgcolor": "#ffffff", "solidity": 0.35}},
+            hovertext=[f"{s['name']} {x}: {tx.replace('<br>', ' ')}" for x, tx in zip(s["x"], text)], hoverinfo="text",
+        ))
+    if norm is not None:
+        fig.add_hline(y=norm, line={"color": "#9c1426", "width": 2, "dash": "dash"},
+                      annotation_text=t("finance.norm", lang, norm=fmt_pct(norm, lang, 2)),
+                      annotation_position="bottom right", annotation_font_color="#9c1426")
+    if merger_year is not None:
+        fig.add_vline(x=merger_year - 0.5, line={"color": "#333", "width": 2, "dash": "dot"},
+                      annotation_text=t("finance.merger", lang), annotation_position="top")
+    ymax = max((v for s in series for v in s["y"] if v is not None), default=1)
+    fig.update_layout(
+        barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 40}, height=380,
+        xaxis={"title": {"text": t("finance.axis.year", lang)}, "dtick": 1, "type": "linear"},
+        yaxis={"title": {"text": unit}, "range": [min(0, ymax * -0.1), ymax * 1.25], "ticksuffix": " %" if unit == "%" else ""},
+        legend={"orientation": "h", "y": -0.25}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        font={"family": "system-ui, sans-serif", "size": 14}, separators=", " if lang == "nb" else ".,",
     )
     return fig

@@ -22,8 +22,9 @@ def open_page(page_factory, url, width=1280):
     page = page_factory(width=width)
     page.goto(url)
     page.wait_for_selector("#main-content h1", timeout=20000)
-    if page.locator(".js-plotly-plot").count():
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20000)
+    graphs = page.locator(".dash-graph").count()
+    for i in range(graphs):
+        page.locator(".dash-graph").nth(i).locator(".main-svg").first.wait_for(timeout=20000)
     return page
 
 
@@ -94,4 +95,18 @@ def test_brw005_invalid_parameters_fall_back_with_a_visible_notice(live_server, 
 def test_brw006_unknown_route_shows_not_found_page(live_server, page_factory):
     page = open_page(page_factory, f"{live_server.url}/finnes-ikke")
     assert page.locator("h1").inner_text() == "Fant ikke siden"
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang,pct,norm", [("nb", "3,8\u00a0%", "1,75\u00a0%"), ("en", "3.8\u00a0%", "1.75\u00a0%")])
+@pytest.mark.parametrize("width", [1280, 320])
+def test_brw007_finance_2018_against_the_norm_with_sources(live_server, page_factory, lang, pct, norm, width):
+    page = open_page(page_factory, f"{live_server.url}/finance?lang={lang}", width=width)
+    row = page.locator("#finance-table tbody tr", has_text="2018").inner_text()
+    assert "192" in row and pct in row and "arsrapport-2018" in row
+    assert norm in page.locator("#finance-norm").inner_text()
+    assert page.locator("#finance-merger").count() == 1 and page.locator("#finance-2018").count() == 1
+    assert page.locator("#finance-pct-graph .main-svg").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"finance-{lang}-{width}")
     assert axe_violations(page) == []
