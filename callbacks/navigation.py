@@ -28,9 +28,9 @@ def next_search(search: object, municipality: object, year: object, triggered: o
     for v in (municipality, year):
         if v is not None and (not isinstance(v, str) or not VALUE_RE.match(v)):
             return None
-    if triggered == ids.OVERVIEW_MUNICIPALITY:
+    if triggered == ids.CONTROLS_MUNICIPALITY:
         return with_params(search, municipality=municipality, year=None)
-    if triggered == ids.OVERVIEW_YEAR:
+    if triggered == ids.CONTROLS_YEAR:
         return with_params(search, year=year)
     return None
 
@@ -38,8 +38,8 @@ def next_search(search: object, municipality: object, year: object, triggered: o
 def register(app, repo) -> None:
     @app.callback(
         Output(ids.URL, "search"),
-        Input(ids.OVERVIEW_MUNICIPALITY, "value"),
-        Input(ids.OVERVIEW_YEAR, "value"),
+        Input(ids.CONTROLS_MUNICIPALITY, "value"),
+        Input(ids.CONTROLS_YEAR, "value"),
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )

@@ -82,3 +82,105 @@ def finance_view(ds: Dataset) -> FinanceView:
             latest = n.sort_values("valid_from").iloc[-1]
             norm_pct, norm_source, norm_from = float(latest["value"]), str(latest["source"]), int(latest["valid_from"])
     return FinanceView(rows, norm_pct, norm_source, norm_from)
+
+
+TREND_THRESHOLD_PP = 2.0  # score change (percentage points) that counts as a movement
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    area: str
+    score: float | None
+    band: int | None
+    previous_year: int | None
+    previous_score: float | None
+    trend: str  # improving, stagnating, worsening, unknown
+    weakest: list[tuple[str, str]]  # (kpi_code, data_point)
+    kpi_count: int
+    scored: int
+    parts: dict[str, tuple[float | None, int | None]]
+
+
+def _score_of(rolled: pd.DataFrame, group: str) -> tuple[float | None, int | None]:
+    r = rolled[rolled["group"] == group] if not rolled.empty else rolled
+    if r.empty or pd.isna(r["score_pct"].iloc[0]):
+        return None, None
+    return float(r["score_pct"].iloc[0]), int(r["band"].iloc[0])
+
+
+def trend_of(delta: float | None) -> str:
+    if delta is None:
+        return "unknown"
+    if delta > TREND_THRESHOLD_PP:
+        return "improving"
+    if delta < -TREND_THRESHOLD_PP:
+        return "worsening"
+    return "stagnating"
+
+
+def area_units(ds: Dataset, municipality: str, year: int | None, area: str) -> pd.DataFrame:
+    """The area's rows for one municipality and year, weakest first, with trend and position."""
+    ch = ds.challenges[ds.challenges["area"] == area][["kpi_code", "part"]]
+    obs = ds.observations
+    rows = obs[(obs["municipality_code"] == municipality) & (obs["year"] == year)].merge(ch, on="kpi_code")
+    if rows.empty:
+        return rows.assign(trend="unknown", trend_delta=pd.Series(dtype=float), rank=pd.Series(dtype="Int64"),
+                           peers=pd.Series(dtype="Int64"))
+    history = obs[(obs["municipality_code"] == municipality) & (obs["year"] <= year)
+                  & obs["kpi_code"].isin(set(ch["kpi_code"]))]
+    trends, deltas = [], []
+    for r in rows.itertuples(index=False):
+        h = history[(history["kpi_code"] == r.kpi_code) & (history["data_point"] == r.data_point)].sort_values("year")
+        h = h[h["year"] >= year - 2]
+        delta = None
+        if len(h) >= 2:
+            a = h["achievement"].astype(float)
+            if a.notna().all():
+                delta = (a.iloc[-1] - a.iloc[0]) / (int(h["year"].iloc[-1]) - int(h["year"].iloc[0]))
+        trends.append(trend_of(None if delta is None else delta * 2))  # > 1 pp a year counts
+        deltas.append(delta)
+    rows = rows.assign(trend=trends, trend_delta=deltas)
+    # position among the municipalities with a value for the same unit: each one's latest year up to this one
+    ranks, peers = [], []
+    cand = obs[(obs["year"] <= year) & obs["kpi_code"].isin(set(rows["kpi_code"])) & obs["value"].notna()]
+    cand = cand[cand["municipality_code"] != municipality]
+    cand = cand.sort_values("year").drop_duplicates(["municipality_code", "kpi_code", "data_point"], keep="last")
+    same_year = pd.concat([cand, rows[rows["value"].notna()]], ignore_index=True)
+    for r in rows.itertuples(index=False):
+        p = same_year[(same_year["kpi_code"] == r.kpi_code) & (same_year["data_point"] == r.data_point)]
+        if len(p) < 2 or pd.isna(r.value) or r.direction not in ("higher", "lower"):
+            ranks.append(None)
+            peers.append(len(p) if len(p) >= 2 else None)
+            continue
+        better = (p["value"] > r.value).sum() if r.direction == "higher" else (p["value"] < r.value).sum()
+        ranks.append(int(better) + 1)
+        peers.append(len(p))
+    rows = rows.assign(rank=pd.array(ranks, dtype="Int64"), peers=pd.array(peers, dtype="Int64"))
+    order = rows.assign(_p=rows["points"].astype("Float64").fillna(99), _a=rows["achievement"].fillna(1e9))
+    return order.sort_values(["_p", "_a", "kpi_code", "data_point"]).drop(columns=["_p", "_a"]).reset_index(drop=True)
+
+
+def challenge_summaries(ds: Dataset, municipality: str, year: int | None) -> list[AreaSummary]:
+    from .scoring import roll_up
+    from .taxonomy import CHALLENGE_AREAS, DIGITAL_PARTS
+
+    obs = ds.observations
+    years = ds.years(municipality)
+    prev = max((y for y in years if year is not None and y < year), default=None)
+    now_rows = obs[(obs["municipality_code"] == municipality) & (obs["year"] == year)]
+    prev_rows = obs[(obs["municipality_code"] == municipality) & (obs["year"] == prev)] if prev else obs.iloc[0:0]
+    now = roll_up(now_rows, ds.catalogue, "challenge_area", ds.challenges)
+    before = roll_up(prev_rows, ds.catalogue, "challenge_area", ds.challenges)
+    out = []
+    for area in CHALLENGE_AREAS:
+        score, band = _score_of(now, area)
+        pscore, _ = _score_of(before, area)
+        delta = None if score is None or pscore is None else score - pscore
+        units = area_units(ds, municipality, year, area)
+        scored = units[units["exclusion"] == ""] if not units.empty else units
+        weakest = [(r.kpi_code, r.data_point) for r in scored.head(2).itertuples(index=False)]
+        parts = {p: _score_of(now, f"{area}/{p}") for p in DIGITAL_PARTS} if area == "digital" else {}
+        out.append(AreaSummary(area, score, band, prev, pscore, trend_of(delta), weakest,
+                               int(ds.challenges[ds.challenges["area"] == area]["kpi_code"].nunique()),
+                               len(scored), parts))
+    return out

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+import dash_bootstrap_components as dbc
 from dash import html
 
+from . import ids
 from .formatting import fmt_pct
 from .i18n import BAND_SYMBOLS, t
 
@@ -65,3 +67,21 @@ def notices(items: list[tuple[str, str]], lang: str) -> html.Div | None:
          html.Ul([html.Li(t("notice.invalid", lang, param=p, value=v)) for p, v in items])],
         className="param-notice", role="status",
     )
+
+
+def controls(lang: str, munis: list[tuple[str, str]], years: list[int], muni: str, year: int | None) -> html.Form:
+    return html.Form([
+        html.Fieldset([
+            html.Legend(t("controls.legend", lang), className="visually-hidden"),
+            html.Div([
+                dbc.Label(t("controls.municipality", lang), html_for=ids.CONTROLS_MUNICIPALITY),
+                dbc.Select(id=ids.CONTROLS_MUNICIPALITY, value=muni,
+                           options=[{"label": n, "value": c} for c, n in munis]),
+            ], className="control"),
+            html.Div([
+                dbc.Label(t("controls.year", lang), html_for=ids.CONTROLS_YEAR),
+                dbc.Select(id=ids.CONTROLS_YEAR, value=str(year) if year else None,
+                           options=[{"label": str(y), "value": str(y)} for y in reversed(years)]),
+            ], className="control"),
+        ], className="controls"),
+    ], className="controls-form", role="search", **{"aria-label": t("controls.legend", lang)})

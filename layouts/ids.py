@@ -4,8 +4,8 @@ URL = "app-url"
 LANG_SINK = "app-lang-sink"
 LIVE_REGION = "app-live-region"
 
-OVERVIEW_MUNICIPALITY = "overview-municipality-select"
-OVERVIEW_YEAR = "overview-year-select"
+CONTROLS_MUNICIPALITY = "controls-municipality-select"
+CONTROLS_YEAR = "controls-year-select"
 OVERVIEW_SUBDIM_GRAPH = "overview-subdimension-graph"
 
 

@@ -4,35 +4,16 @@ from __future__ import annotations
 
 import math
 
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.queries import Overview
 from data.taxonomy import DIMENSIONS, SUB_DIMENSIONS, name_of
 
 from . import ids
-from .components import band_badge, data_table, illustrative_banner, notices, status_label
+from .components import band_badge, controls, data_table, illustrative_banner, notices, status_label
 from .figures import score_bars
 from .formatting import fmt_number, fmt_pct
 from .i18n import t
-
-
-def _controls(lang: str, munis: list[tuple[str, str]], years: list[int], muni: str, year: int | None) -> html.Form:
-    return html.Form([
-        html.Fieldset([
-            html.Legend(t("overview.controls", lang), className="visually-hidden"),
-            html.Div([
-                dbc.Label(t("overview.municipality", lang), html_for=ids.OVERVIEW_MUNICIPALITY),
-                dbc.Select(id=ids.OVERVIEW_MUNICIPALITY, value=muni,
-                           options=[{"label": n, "value": c} for c, n in munis]),
-            ], className="control"),
-            html.Div([
-                dbc.Label(t("overview.year", lang), html_for=ids.OVERVIEW_YEAR),
-                dbc.Select(id=ids.OVERVIEW_YEAR, value=str(year) if year else None,
-                           options=[{"label": str(y), "value": str(y)} for y in reversed(years)]),
-            ], className="control"),
-        ], className="controls"),
-    ], className="controls-form", role="search", **{"aria-label": t("overview.controls", lang)})
 
 
 def _dimension_cards(ov: Overview, lang: str) -> html.Div:
@@ -72,7 +53,7 @@ def layout(ov: Overview, lang: str, munis: list[tuple[str, str]], years: list[in
     content += [
         html.H1(t("overview.heading", lang, municipality=muni_name, year=year_text)),
         html.P(t("overview.intro", lang), className="lead-text"),
-        _controls(lang, munis, years, ov.municipality, ov.year),
+        controls(lang, munis, years, ov.municipality, ov.year),
         html.H2(t("overview.dimensions", lang)),
         _dimension_cards(ov, lang),
     ]

@@ -7,7 +7,7 @@ from dash import html
 from .i18n import t
 from .urls import with_params
 
-NAV = (("/", "nav.overview"), ("/finance", "nav.finance"), ("/about", "nav.about"))
+NAV = (("/", "nav.overview"), ("/challenges", "nav.challenges"), ("/finance", "nav.finance"), ("/about", "nav.about"))
 
 
 def page(lang: str, path: str, search: str, content: list, fingerprint: str | None = None) -> html.Div:

@@ -114,8 +114,9 @@ def generate(seed: int, data_dir: Path) -> pd.DataFrame:
                 else:
                     value = target * 100 / a if target > 1 or a < 99 else 0.0
                     tgt = float(target)
+                count = kpi.unit("en", unit) in ("datasets", "services", "public Wi-Fi hotspots")
                 if not yes_no:
-                    value = round(value, 2 if abs(value) < 1000 else 0)
+                    value = round(value, 0 if count or abs(value) >= 1000 else 2)
                 cols["municipality_code"].append(CODE)
                 cols["municipality_name"].append(NAME)
                 cols["year"].append(year)

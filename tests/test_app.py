@@ -49,7 +49,7 @@ def test_app005_corrupt_data_gives_an_explanatory_503(make_app, data_dir):
 
 
 def test_app006_url_controls_validate_their_input():
-    m, y = [ids.OVERVIEW_MUNICIPALITY], [ids.OVERVIEW_YEAR]
+    m, y = [ids.CONTROLS_MUNICIPALITY], [ids.CONTROLS_YEAR]
     assert next_search("?lang=en&year=2020", "1149", "2020", m) == "?lang=en&municipality=1149"
     assert next_search("", "3203", "2021", y) == "?year=2021"
     assert next_search("", {"x": 1}, "2021", y) is None
@@ -66,10 +66,10 @@ def test_app007_navigation_callback_through_dash(client):
     assert any(d["output"] == out for d in deps)
     body = {
         "output": out, "outputs": {"id": ids.URL, "property": "search"},
-        "inputs": [{"id": ids.OVERVIEW_MUNICIPALITY, "property": "value", "value": "1149"},
-                   {"id": ids.OVERVIEW_YEAR, "property": "value", "value": "2023"}],
+        "inputs": [{"id": ids.CONTROLS_MUNICIPALITY, "property": "value", "value": "1149"},
+                   {"id": ids.CONTROLS_YEAR, "property": "value", "value": "2023"}],
         "state": [{"id": ids.URL, "property": "search", "value": "?lang=en"}],
-        "changedPropIds": [f"{ids.OVERVIEW_MUNICIPALITY}.value"],
+        "changedPropIds": [f"{ids.CONTROLS_MUNICIPALITY}.value"],
     }
     r = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert r.status_code == 200

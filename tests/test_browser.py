@@ -72,7 +72,7 @@ def test_brw003_about_explains_91_vs_92_and_the_method(live_server, page_factory
 
 def test_brw004_planner_switches_municipality_and_the_url_keeps_the_view(live_server, page_factory):
     page = open_page(page_factory, f"{live_server.url}/?lang=en")
-    page.select_option("#overview-municipality-select", "1149")
+    page.select_option("#controls-municipality-select", "1149")
     expect(page.locator("h1")).to_have_text(re.compile("^Karmøy"), timeout=20000)
     assert "municipality=1149" in page.url and "lang=en" in page.url
     assert page.locator("#illustrative-banner").count() == 0  # Karmøy's values are published, not illustrative
@@ -81,7 +81,7 @@ def test_brw004_planner_switches_municipality_and_the_url_keeps_the_view(live_se
     # the copied link reopens the same view in a fresh browser context
     fresh = open_page(page_factory, page.url)
     assert fresh.locator("h1").inner_text() == "Karmøy: U4SSC results 2020"
-    assert fresh.locator("#overview-municipality-select").input_value() == "1149"
+    assert fresh.locator("#controls-municipality-select").input_value() == "1149"
 
 
 def test_brw005_invalid_parameters_fall_back_with_a_visible_notice(live_server, page_factory):
@@ -110,3 +110,47 @@ def test_brw007_finance_2018_against_the_norm_with_sources(live_server, page_fac
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(page, f"finance-{lang}-{width}")
     assert axe_violations(page) == []
+
+
+AREAS = ["transport", "inequality", "consumption", "digital"]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("path", ["/challenges"] + [f"/challenges/{a}" for a in AREAS])
+def test_brw008_challenge_pages_render_with_zero_axe(live_server, page_factory, lang, width, path):
+    page = open_page(page_factory, f"{live_server.url}{path}?lang={lang}", width=width)
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.locator("#illustrative-banner").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if path == "/challenges":
+        assert page.locator(".area-card").count() == 4
+    elif path.endswith("digital"):
+        assert page.locator("#part-infrastructure").count() == 1 and page.locator("#part-utilisation").count() == 1
+    else:
+        assert page.locator("#challenge-table tbody tr").count() >= 1
+    screenshot(page, f"{path.strip('/').replace('/', '-')}-{lang}-{width}")
+    assert axe_violations(page) == []
+
+
+def test_brw009_politician_opens_a_challenge_area_from_the_cards(live_server, page_factory):
+    page = open_page(page_factory, f"{live_server.url}/?lang=en")
+    page.get_by_role("link", name="Challenge areas").click()
+    expect(page.locator("h1")).to_have_text("Challenge areas for Asker", timeout=20000)
+    page.locator("#area-digital h2 a").click()
+    expect(page.locator("h1")).to_have_text(re.compile("^Use of the good digital infrastructure"), timeout=20000)
+    summary = page.locator("#area-summary").inner_text()
+    assert "The infrastructure scores" in summary and "while its use scores" in summary
+    assert "95 % of target or more" in page.locator("#part-infrastructure .part-score").inner_text()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    # the year choice survives a copied link
+    page.select_option("#controls-year-select", "2021")
+    expect(page.locator("h1")).to_have_text(re.compile("2021$"), timeout=20000)
+    fresh = open_page(page_factory, page.url)
+    assert fresh.locator("h1").inner_text().endswith("2021") and "/challenges/digital" in fresh.url
+
+
+def test_brw010_unknown_area_falls_back_with_a_notice(live_server, page_factory):
+    page = open_page(page_factory, f"{live_server.url}/challenges/nowhere")
+    assert "nowhere" in page.locator(".param-notice").inner_text()
+    assert page.locator(".area-card").count() == 4

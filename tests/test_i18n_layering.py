@@ -21,7 +21,7 @@ def test_i18n002_norwegian_number_formats():
     assert fmt_pct(3.8, "nb") == "3,8\u00a0%" and fmt_pct(3.8, "en") == "3.8\u00a0%"
     assert fmt_number(95424.5, "nb", 1) == "95\u202f424,5"
     assert fmt_number(-47, "nb", 0) == "\u221247"
-    assert t("overview.year", "en") == "Year" and t("overview.year", "xx") == "År"
+    assert t("controls.year", "en") == "Year" and t("controls.year", "xx") == "År"
 
 
 def test_arc001_data_layer_never_imports_dash():
