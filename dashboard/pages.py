@@ -62,20 +62,25 @@ def register(app: dash.Dash, repo: Repository) -> None:
         content = finance_layout.layout(view, p.lang, float(ret.iloc[0]) if len(ret) else None)
         return shell.page(p.lang, "/finance", _search(kwargs), content, ds.fingerprint)
 
-    def challenges_page(**kwargs):
-        ds = repo.snapshot()
-        p = parse_page_params(kwargs, ds)
+    def _summaries(ds, p):
         key = ("challenges", ds.fingerprint, p.municipality, p.year)
         summaries = repo.cache.get(key)
         if summaries is None:
             summaries = challenge_summaries(ds, p.municipality, p.year)
             repo.cache.set(key, summaries)
+        return summaries
+
+    def _challenges_index(ds, p, kwargs):
         rows = ds.observations[(ds.observations["municipality_code"] == p.municipality)
                                & (ds.observations["year"] == p.year)]
         content = challenges_layout.index_layout(
-            summaries, ds.catalogue, p.lang, ds.municipalities(), ds.years(p.municipality), p.municipality, p.year,
-            p.notices, bool((rows["status"] == "illustrative").any()))
+            _summaries(ds, p), ds.catalogue, p.lang, ds.municipalities(), ds.years(p.municipality), p.municipality,
+            p.year, p.notices, bool((rows["status"] == "illustrative").any()))
         return shell.page(p.lang, "/challenges", _search(kwargs), content, ds.fingerprint)
+
+    def challenges_page(**kwargs):
+        ds = repo.snapshot()
+        return _challenges_index(ds, parse_page_params(kwargs, ds), kwargs)
 
     def challenge_area_page(area=None, **kwargs):
         ds = repo.snapshot()
@@ -83,20 +88,12 @@ def register(app: dash.Dash, repo: Repository) -> None:
         slug = str(area or "").strip().lower()
         if slug not in CHALLENGE_AREAS:
             p.notices.append(("area", slug[:64]))
-            return _area_fallback(ds, p, kwargs)
-        summaries = challenge_summaries(ds, p.municipality, p.year)
-        summary = next(s for s in summaries if s.area == slug)
+            return _challenges_index(ds, p, kwargs)
+        summary = next(s for s in _summaries(ds, p) if s.area == slug)
         units = area_units(ds, p.municipality, p.year, slug)
         content = challenges_layout.area_layout(summary, units, ds.catalogue, p.lang, ds.municipalities(),
                                                 ds.years(p.municipality), p.municipality, p.year, p.notices)
         return shell.page(p.lang, f"/challenges/{slug}", _search(kwargs), content, ds.fingerprint)
-
-    def _area_fallback(ds, p, kwargs):
-        summaries = challenge_summaries(ds, p.municipality, p.year)
-        content = challenges_layout.index_layout(
-            summaries, ds.catalogue, p.lang, ds.municipalities(), ds.years(p.municipality), p.municipality, p.year,
-            p.notices, True)
-        return shell.page(p.lang, "/challenges", _search(kwargs), content, ds.fingerprint)
 
     def not_found_page(**kwargs):
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
