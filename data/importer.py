@@ -121,15 +121,13 @@ def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int
         raise DataError(problems)
     target = Path(data_dir) / OBSERVATIONS
     existing = load_observations(target, catalogue) if target.exists() else new.iloc[0:0]
-    added, replaced, unchanged, merged = _compare(existing, new, KEY, to_template_rows_unsorted)
+    added, replaced, unchanged, merged = _compare(existing, new, KEY, _rows_in_frame_order)
     return ImportPlan("observations", target, added, replaced, unchanged, merged, len(existing))
 
 
-def to_template_rows_unsorted(df: pd.DataFrame) -> list[list[str]]:
-    idx = df.reset_index(drop=True)
-    order = idx.index
-    rows = to_template_rows(idx.assign(_o=order).sort_values("_o").drop(columns="_o"))
-    return rows
+def _rows_in_frame_order(df: pd.DataFrame) -> list[list[str]]:
+    """Rendered rows aligned with ``_keys(df)``: never re-sorted."""
+    return to_template_rows(df, sort=False)
 
 
 def _finance_rows(df: pd.DataFrame) -> list[list[str]]:

@@ -220,9 +220,10 @@ def format_number(v: float) -> str:
     return repr(float(v))
 
 
-def to_template_rows(df: pd.DataFrame) -> list[list[str]]:
-    """The canonical text rows of the template, in key order."""
-    df = df.sort_values(list(KEY), kind="stable")
+def to_template_rows(df: pd.DataFrame, sort: bool = True) -> list[list[str]]:
+    """The canonical text rows of the template, in key order (or the frame's order)."""
+    if sort:
+        df = df.sort_values(list(KEY), kind="stable")
     rows = []
     for rec in df.itertuples(index=False):
         target = "n/a" if rec.target_na else format_number(rec.target)

@@ -86,3 +86,18 @@ def test_cli004_bad_files_are_refused_and_nothing_changes(env, tmp_path, capsys,
     err = capsys.readouterr().err
     assert name in err and "refused" in err and "nothing was changed" in err
     assert snapshot(env) == before
+
+
+def test_cli005_rows_out_of_key_order_are_classified_correctly(env, tmp_path, capsys):
+    # 2024 before 2023 and a code that sorts first last: the file is not in key order
+    later = ROW.replace("2023", "2024")
+    first = ROW.replace("EC: ICT: ICT: 1C", "EC: I: WS: 1C").replace("99.1", "97")
+    f = tmp_path / "unsorted.csv"
+    f.write_text(HEADER + "\n" + later + ROW + first, encoding="utf-8")
+    assert main(["import", str(f)]) == 0
+    capsys.readouterr()
+    after = snapshot(env)
+    assert main(["import", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "0 added, 0 replaced, 3 unchanged" in out and "nothing changed" in out
+    assert snapshot(env) == after
