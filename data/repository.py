@@ -9,6 +9,7 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -43,18 +44,30 @@ class Dataset:
     fingerprint: str
     loaded_at: float = field(default_factory=time.time)
 
-    def municipalities(self) -> list[tuple[str, str]]:
+    @cached_property
+    def _municipalities(self) -> tuple[tuple[str, str], ...]:
         df = self.observations[["municipality_code", "municipality_name"]].drop_duplicates("municipality_code")
         pairs = sorted((str(c), str(n)) for c, n in df.itertuples(index=False))
         pairs.sort(key=lambda p: (p[0] != "3203", p[1]))
-        return pairs
+        return tuple(pairs)
+
+    @cached_property
+    def _years(self) -> dict[str, tuple[int, ...]]:
+        pairs = self.observations[["municipality_code", "year"]].drop_duplicates()
+        out: dict[str, set[int]] = {}
+        for code, year in pairs.itertuples(index=False):
+            out.setdefault(str(code), set()).add(int(year))
+        return {c: tuple(sorted(ys)) for c, ys in out.items()}
+
+    def municipalities(self) -> list[tuple[str, str]]:
+        """(code, name) pairs, Asker first; computed once per data set."""
+        return list(self._municipalities)
 
     def municipality_name(self, code: str) -> str | None:
-        return dict(self.municipalities()).get(code)
+        return dict(self._municipalities).get(code)
 
     def years(self, municipality: str) -> list[int]:
-        obs = self.observations
-        return sorted({int(y) for y in obs.loc[obs["municipality_code"] == municipality, "year"].unique()})
+        return list(self._years.get(municipality, ()))
 
 
 class DataUnavailable(Exception):
