@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 import dash
 
-from data.params import parse_page_params
+from data import compare as compare_q
+from data import indicators as indicators_q
+from data.filters import Filters, parse_filters
+from data.params import MAX_PARAM_CHARS, parse_page_params
 from data.queries import area_units, challenge_summaries, finance_view, overview
 from data.repository import DataUnavailable, Repository
 from data.taxonomy import CHALLENGE_AREAS
 from layouts import about, errors, shell
 from layouts import challenges as challenges_layout
+from layouts import compare as compare_layout
 from layouts import finance as finance_layout
+from layouts import indicators as indicators_layout
 from layouts import overview as overview_layout
 from layouts.urls import with_params
+
+log = logging.getLogger(__name__)
 
 
 def _search(kwargs: dict) -> str:
@@ -32,6 +41,10 @@ def guarded(render):
             return render(**kwargs)
         except DataUnavailable as exc:
             return _unavailable(kwargs, exc)
+        except Exception:  # a bug must not take every page down: log it, show a notice without details
+            log.exception("page layout failed")
+            p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
+            return shell.page(p.lang, "/", "", errors.failed(p.lang))
 
     return _layout
 
@@ -44,8 +57,10 @@ def register(app: dash.Dash, repo: Repository) -> None:
         if ov is None:
             ov = overview(ds, p.municipality, p.year)
             repo.cache.set(("overview", ds.fingerprint, p.municipality, p.year), ov)
-        content = overview_layout.layout(ov, p.lang, ds.municipalities(), ds.years(p.municipality), p.notices)
-        return shell.page(p.lang, "/", _search(kwargs), content, ds.fingerprint)
+        content = overview_layout.layout(ov, p.lang, ds.municipalities(), ds.years(p.municipality), p.notices,
+                                         ds.catalogue)
+        return shell.page(p.lang, "/", _search(kwargs), content, ds.fingerprint,
+                          {"municipality": p.municipality, "year": p.year})
 
     def about_page(**kwargs):
         ds = repo.snapshot()
@@ -76,7 +91,8 @@ def register(app: dash.Dash, repo: Repository) -> None:
         content = challenges_layout.index_layout(
             _summaries(ds, p), ds.catalogue, p.lang, ds.municipalities(), ds.years(p.municipality), p.municipality,
             p.year, p.notices, bool((rows["status"] == "illustrative").any()))
-        return shell.page(p.lang, "/challenges", _search(kwargs), content, ds.fingerprint)
+        return shell.page(p.lang, "/challenges", _search(kwargs), content, ds.fingerprint,
+                          {"municipality": p.municipality, "year": p.year})
 
     def challenges_page(**kwargs):
         ds = repo.snapshot()
@@ -93,7 +109,73 @@ def register(app: dash.Dash, repo: Repository) -> None:
         units = area_units(ds, p.municipality, p.year, slug)
         content = challenges_layout.area_layout(summary, units, ds.catalogue, p.lang, ds.municipalities(),
                                                 ds.years(p.municipality), p.municipality, p.year, p.notices)
-        return shell.page(p.lang, f"/challenges/{slug}", _search(kwargs), content, ds.fingerprint)
+        return shell.page(p.lang, f"/challenges/{slug}", _search(kwargs), content, ds.fingerprint,
+                          {"municipality": p.municipality, "year": p.year})
+
+    def _indicator_list(ds, p, kwargs):
+        q = " ".join(str(kwargs.get("q", "")).split())
+        if len(q) > MAX_PARAM_CHARS:
+            p.notices.append(("q", q[:40] + "…"))
+            q = ""
+        key = ("indicator-list", ds.fingerprint, p.municipality, p.year)
+        units = repo.cache.get(key)
+        if units is None:
+            units = indicators_q.indicator_list(ds, p.municipality, p.year)
+            repo.cache.set(key, units)
+        hits = indicators_q.search_kpis(ds, q)
+        content = indicators_layout.list_layout(ds.catalogue, units, hits, p.lang, ds.municipalities(),
+                                                ds.years(p.municipality), p.municipality, p.year, q, p.notices)
+        return shell.page(p.lang, "/indicators", _search(kwargs), content, ds.fingerprint,
+                          {"municipality": p.municipality, "year": p.year, "q": q})
+
+    def indicators_page(**kwargs):
+        ds = repo.snapshot()
+        return _indicator_list(ds, parse_page_params(kwargs, ds), kwargs)
+
+    def indicator_page(kpi=None, **kwargs):
+        ds = repo.snapshot()
+        p = parse_page_params({k: v for k, v in kwargs.items() if k != "year"}, ds)
+        found = ds.catalogue.by_slug(str(kpi or "").strip().lower()) or ds.catalogue.resolve(str(kpi or ""))
+        if found is None:
+            p.notices.append(("kpi", str(kpi or "")[:64]))
+            return _indicator_list(ds, p, {k: v for k, v in kwargs.items() if k != "q"})
+        rows = indicators_q.series(ds, found, p.municipality)
+        paces = indicators_q.pace(found, rows)
+        peers = indicators_q.peers(ds, found)
+        peers = peers[peers["municipality_code"] != p.municipality]
+        content = indicators_layout.detail_layout(found, rows, paces, peers, p.lang, ds.municipalities(),
+                                                  p.municipality, p.notices)
+        return shell.page(p.lang, f"/indicators/{found.slug}", _search(kwargs), content, ds.fingerprint,
+                          {"municipality": p.municipality})
+
+    def compare_page(**kwargs):
+        ds = repo.snapshot()
+        p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
+        f = parse_filters(kwargs, ds)
+        notices = p.notices + [(i.parameter, i.value) for i in f.invalid]
+        if not f.municipality:
+            f.municipality = tuple(c for c, _ in ds.municipalities())
+        all_years = sorted({y for c, _ in ds.municipalities() for y in ds.years(c)})
+        f2 = Filters(**{**f.__dict__, "invalid": []})
+        if not (f2.dimension or f2.sub_dimension or f2.category or f2.challenge_area):
+            f2.challenge_area = (compare_layout.DEFAULT_SCOPE[1],)
+        if f2.year_from is None and all_years:
+            f2.year_from, f2.year_to = all_years[0], all_years[-1]
+        key = ("compare", ds.fingerprint, repr(sorted(f2.as_params().items())))
+        cached = repo.cache.get(key)
+        if cached is None:
+            units, rows = compare_q.matrix(ds, f2)
+            years, yoy = compare_q.year_over_year(ds, f2, f2.municipality[0])
+            cached = (units, rows, years, yoy)
+            repo.cache.set(key, cached)
+        units, rows, years, yoy = cached
+        content = compare_layout.layout(f2, units, rows, years, yoy, ds.catalogue, p.lang, ds.municipalities(),
+                                        all_years, notices)
+        scope = compare_layout.scope_of(f2)
+        state = {"cities": ",".join(f2.municipality), "municipality": ",".join(f2.municipality),
+                 "year_from": f2.year_from or "", "year_to": f2.year_to or "",
+                 "scope": f"{scope[0]}:{scope[1]}" if scope else "", "focus": f2.municipality[0]}
+        return shell.page(p.lang, "/compare", _search(kwargs), content, ds.fingerprint, state)
 
     def not_found_page(**kwargs):
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
@@ -105,6 +187,12 @@ def register(app: dash.Dash, repo: Repository) -> None:
                        title="Utfordringsområder – U4SSC Asker", name="Utfordringsområder")
     dash.register_page("challenge_area", path_template="/challenges/<area>", layout=guarded(challenge_area_page),
                        title="Utfordringsområde – U4SSC Asker", name="Utfordringsområde")
+    dash.register_page("indicators", path="/indicators", layout=guarded(indicators_page),
+                       title="Indikatorer – U4SSC Asker", name="Indikatorer")
+    dash.register_page("indicator", path_template="/indicators/<kpi>", layout=guarded(indicator_page),
+                       title="Indikator – U4SSC Asker", name="Indikator")
+    dash.register_page("compare", path="/compare", layout=guarded(compare_page),
+                       title="Sammenlign – U4SSC Asker", name="Sammenlign")
     dash.register_page("finance", path="/finance", layout=guarded(finance_page), title="Økonomi – U4SSC Asker",
                        name="Økonomi")
     dash.register_page("about", path="/about", layout=guarded(about_page), title="Om tallene – U4SSC Asker", name="Om")

@@ -22,6 +22,50 @@ class Overview:
     kpi_count: int
     unit_count: int
     illustrative: bool
+    categories: pd.DataFrame = None  # roll-up per category (for the benchmarking wheel)
+    units: pd.DataFrame = None  # the scored rows themselves (kpi_code, data_point, band_used, ...)
+    reporting: pd.DataFrame = None  # per dimension: verified, reported, illustrative, not reported, no benchmark
+    previous_year: int | None = None
+    band_changes: pd.DataFrame = None  # units whose band differs from the previous year
+
+
+REPORTING_COLUMNS = ("verified", "reported", "illustrative", "synthetic", "not_reported", "no_benchmark",
+                     "no_value", "missing")
+
+
+def reporting_panel(rows: pd.DataFrame, catalogue) -> pd.DataFrame:
+    """Per dimension: how many catalogue units are verified, reported, illustrative, synthetic, not reported,
+    without a benchmark, without a number, or missing from the data altogether."""
+    from .taxonomy import DIMENSIONS
+
+    out = []
+    for dim in DIMENSIONS:
+        units = [(k.code, u) for k in catalogue if k.dimension == dim for u in k.units]
+        r = rows[rows["kpi_code"].astype(str).str.startswith(dim + ":")]
+        rec = {"dimension": dim, "units": len(units)}
+        for st in ("verified", "reported", "illustrative", "synthetic"):
+            rec[st] = int(((r["status"] == st) & (r["exclusion"] != "not_reported")).sum())
+        rec["not_reported"] = int((r["exclusion"] == "not_reported").sum())
+        rec["no_benchmark"] = int((r["exclusion"] == "no_benchmark").sum())
+        rec["no_value"] = int((r["exclusion"] == "no_value").sum())
+        rec["missing"] = len(units) - len(r)
+        out.append(rec)
+    return pd.DataFrame(out)
+
+
+def band_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
+    """Units scored in both years whose band moved, biggest moves first."""
+    cols = ["kpi_code", "data_point", "band_before", "band_now", "move", "status"]
+    if now.empty or before.empty:
+        return pd.DataFrame(columns=cols)
+    a = now[now["exclusion"] == ""][["kpi_code", "data_point", "band_used", "status"]]
+    b = before[before["exclusion"] == ""][["kpi_code", "data_point", "band_used"]]
+    m = a.merge(b, on=["kpi_code", "data_point"], suffixes=("", "_before"))
+    m = m.rename(columns={"band_used": "band_now", "band_used_before": "band_before"})
+    m["move"] = m["band_now"].astype(int) - m["band_before"].astype(int)
+    m = m[m["move"] != 0]
+    m = m.assign(_abs=m["move"].abs()).sort_values(["_abs", "move", "kpi_code"], ascending=[False, False, True])
+    return m[cols].reset_index(drop=True)
 
 
 def rows_for(ds: Dataset, municipality: str, year: int | None) -> pd.DataFrame:
@@ -40,11 +84,19 @@ def overview(ds: Dataset, municipality: str, year: int | None) -> Overview:
     bands = {b: int((scored["band_used"] == b).sum()) for b in (1, 2, 3, 4)}
     statuses = rows["status"].value_counts().to_dict()
     excl = {k: int((rows["exclusion"] == k).sum()) for k in ("not_reported", "no_value", "no_benchmark")}
+    years = ds.years(municipality)
+    prev = max((y for y in years if year is not None and y < year), default=None)
+    prev_rows = rows_for(ds, municipality, prev) if prev is not None else rows.iloc[0:0]
     return Overview(
         municipality=municipality, year=year, dimensions=dims, sub_dimensions=subs,
         band_counts=bands, status_counts={str(k): int(v) for k, v in statuses.items()},
         exclusion_counts=excl, kpi_count=int(rows["kpi_code"].nunique()), unit_count=len(rows),
         illustrative=bool((rows["status"] == "illustrative").any()),
+        categories=roll_up(rows, ds.catalogue, "category"),
+        units=rows[["kpi_code", "data_point", "value", "band_used", "exclusion", "status", "achievement"]]
+        .reset_index(drop=True),
+        reporting=reporting_panel(rows, ds.catalogue), previous_year=prev,
+        band_changes=band_changes(rows, prev_rows),
     )
 
 

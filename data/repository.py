@@ -59,6 +59,13 @@ class Dataset:
             out.setdefault(str(code), set()).add(int(year))
         return {c: tuple(sorted(ys)) for c, ys in out.items()}
 
+    @cached_property
+    def enriched(self) -> pd.DataFrame:
+        """Observations joined with the catalogue, for filtering and export."""
+        from .filters import build_enriched
+
+        return build_enriched(self.observations, self.catalogue, self.challenges)
+
     def municipalities(self) -> list[tuple[str, str]]:
         """(code, name) pairs, Asker first; computed once per data set."""
         return list(self._municipalities)

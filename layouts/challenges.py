@@ -13,6 +13,7 @@ from .components import band_badge, controls, data_table, illustrative_banner, n
 from .figures import score_bars
 from .formatting import fmt_pct, fmt_value
 from .i18n import TREND_SYMBOLS, t
+from .indicators import kpi_href
 from .urls import href
 
 
@@ -86,7 +87,8 @@ def index_layout(summaries: list[AreaSummary], catalogue: Catalogue, lang: str, 
     return content
 
 
-def _units_table(units: pd.DataFrame, catalogue: Catalogue, lang: str, caption: str, table_id: str):
+def _units_table(units: pd.DataFrame, catalogue: Catalogue, lang: str, caption: str, table_id: str,
+                 muni: str = "3203"):
     rows = []
     for r in units.itertuples(index=False):
         kpi = catalogue[r.kpi_code]
@@ -95,7 +97,8 @@ def _units_table(units: pd.DataFrame, catalogue: Catalogue, lang: str, caption: 
         pos = (t("ch.position", lang, rank=int(r.rank), n=int(r.peers)) if not pd.isna(r.rank)
                else t("ch.position.none", lang))
         rows.append([
-            html.Span([unit_label(catalogue, r.kpi_code, r.data_point, lang), html.Br(),
+            html.Span([html.A(unit_label(catalogue, r.kpi_code, r.data_point, lang), href=kpi_href(kpi, lang, muni)),
+                       html.Br(),
                        html.Small(kpi.code, className="kpi-code")]),
             f"{fmt_value(r.value, lang)} {unit}" if not pd.isna(r.value) else "–", target,
             band_badge(None if pd.isna(r.band_used) else int(r.band_used), lang), trend_badge(r.trend, lang), pos,
@@ -152,12 +155,12 @@ def area_layout(s: AreaSummary, units: pd.DataFrame, catalogue: Catalogue, lang:
                        className="part-score"),
                 *_chart(pu, catalogue, lang, pname, f"challenge-{part}-graph"),
                 _units_table(pu, catalogue, lang, t("ch.part.caption", lang, part=pname, municipality=name, year=year),
-                             f"challenge-{part}-table"),
+                             f"challenge-{part}-table", muni),
             ], className="part-column", id=f"part-{part}"))
         content.append(html.Div(cols, className="digital-parts"))
     else:
         content += _chart(units, catalogue, lang, area, "challenge-graph")
         content.append(_units_table(units, catalogue, lang,
                                     t("ch.table.caption", lang, area=area, municipality=name, year=year),
-                                    "challenge-table"))
+                                    "challenge-table", muni))
     return content

@@ -28,15 +28,23 @@ def status_label(status: str, lang: str) -> html.Span:
 
 
 def data_table(caption: str, header: list[str], rows: list[list], numeric: set[int] | None = None,
-               table_id: str | None = None) -> html.Div:
-    """An accessible table: caption, header cells with scope, first column as row headers."""
+               table_id: str | None = None, long_text: set[int] | None = None) -> html.Div:
+    """An accessible table: caption, header cells with scope, first column as row headers.
+
+    ``long_text``: columns (sources, URLs) whose text may break anywhere so the table still fits.
+    """
     numeric = numeric or set()
+    long_text = long_text or set()
+
+    def cls(i: int) -> str | None:
+        return "num" if i in numeric else ("long-text" if i in long_text else None)
+
     head = html.Thead(html.Tr([
         html.Th(h, scope="col", className="num" if i in numeric else None) for i, h in enumerate(header)
     ]))
     body = html.Tbody([
         html.Tr([
-            html.Th(c, scope="row") if i == 0 else html.Td(c, className="num" if i in numeric else None)
+            html.Th(c, scope="row") if i == 0 else html.Td(c, className=cls(i))
             for i, c in enumerate(r)
         ]) for r in rows
     ])
@@ -69,19 +77,21 @@ def notices(items: list[tuple[str, str]], lang: str) -> html.Div | None:
     )
 
 
-def controls(lang: str, munis: list[tuple[str, str]], years: list[int], muni: str, year: int | None) -> html.Form:
-    return html.Form([
-        html.Fieldset([
-            html.Legend(t("controls.legend", lang), className="visually-hidden"),
-            html.Div([
-                dbc.Label(t("controls.municipality", lang), html_for=ids.CONTROLS_MUNICIPALITY),
-                dbc.Select(id=ids.CONTROLS_MUNICIPALITY, value=muni,
-                           options=[{"label": n, "value": c} for c, n in munis]),
-            ], className="control"),
-            html.Div([
-                dbc.Label(t("controls.year", lang), html_for=ids.CONTROLS_YEAR),
-                dbc.Select(id=ids.CONTROLS_YEAR, value=str(year) if year else None,
-                           options=[{"label": str(y), "value": str(y)} for y in reversed(years)]),
-            ], className="control"),
-        ], className="controls"),
-    ], className="controls-form", role="search", **{"aria-label": t("controls.legend", lang)})
+def controls(lang: str, munis: list[tuple[str, str]], years: list[int] | None, muni: str, year: int | None,
+             extra: list | None = None) -> html.Div:
+    """Municipality and year (the year is left out when ``years`` is None), plus a page's own controls."""
+    parts = [html.Div([
+        dbc.Label(t("controls.municipality", lang), html_for=ids.CONTROLS_MUNICIPALITY),
+        dbc.Select(id=ids.url_param("municipality"), value=muni, options=[{"label": n, "value": c} for c, n in munis]),
+    ], className="control")]
+    if years is not None:
+        parts.append(html.Div([
+            dbc.Label(t("controls.year", lang), html_for=ids.CONTROLS_YEAR),
+            dbc.Select(id=ids.url_param("year"), value=str(year) if year else None,
+                       options=[{"label": str(y), "value": str(y)} for y in reversed(years)]),
+        ], className="control"))
+    legend = t("controls.legend", lang) if years is not None else t("controls.legend_muni", lang)
+    return html.Div([
+        html.Fieldset([html.Legend(legend, className="visually-hidden"), *parts, *(extra or [])],
+                      className="controls"),
+    ], className="controls-form", role="search", **{"aria-label": legend})

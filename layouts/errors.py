@@ -14,6 +14,13 @@ def not_found(lang: str) -> list:
             html.P(html.A(t("error.404.body", lang), href="/" if lang == "nb" else "/?lang=en"))]
 
 
+def failed(lang: str) -> list:
+    """A page that could not be built: an apology and a way on, never the exception's text."""
+    return [html.H1(t("error.500.title", lang)),
+            html.P(t("error.500.body", lang)),
+            html.P(html.A(t("error.404.body", lang), href="/" if lang == "nb" else "/?lang=en"))]
+
+
 def unavailable(lang: str, problems: list[str]) -> list:
     return [html.H1(t("error.503.title", lang)), html.P(t("error.503.body", lang)),
             html.Ul([html.Li(p) for p in problems[:20]])]

@@ -79,3 +79,113 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
         font={"family": "system-ui, sans-serif", "size": 14}, separators=", " if lang == "nb" else ".,",
     )
     return fig
+
+
+NO_BAND_COLOUR = "#d9d9d9"
+
+
+def wheel(nodes: list[dict], lang: str) -> go.Figure:
+    """The U4SSC benchmarking wheel: sub-dimension -> category -> KPI, each coloured by band.
+
+    ``nodes`` carry id, parent, label, band (or None) and hover text; the band's
+    symbol is printed on every segment so the colour never stands alone.
+    """
+    labels = [f"{n['label']}<br>{BAND_SYMBOLS.get(n['band'], '–')}" if n["band"] else n["label"] for n in nodes]
+    fig = go.Figure(go.Sunburst(
+        ids=[n["id"] for n in nodes], parents=[n["parent"] for n in nodes], labels=labels,
+        values=[n.get("size", 1) for n in nodes], branchvalues="total",
+        marker={"colors": [BAND_COLOURS.get(n["band"], NO_BAND_COLOUR) for n in nodes],
+                "line": {"color": "#ffffff", "width": 1}},
+        hovertext=[n["hover"] for n in nodes], hoverinfo="text", insidetextorientation="radial",
+        maxdepth=3, sort=False,
+    ))
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=560, paper_bgcolor="#ffffff",
+                      font={"family": "system-ui, sans-serif", "size": 12},
+                      separators=", " if lang == "nb" else ".,")
+    return fig
+
+
+SERIES_COLOURS = ("#1b5a9c", "#b35900", "#2e7d32", "#7a3e9d", "#9c1426", "#00738a")
+SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
+
+
+def band_limits(target: float, direction: str) -> list[tuple[int, float, float]] | None:
+    """Value ranges of bands 1-4 for one target: (band, low, high), or None when not drawable."""
+    if target is None or target <= 0 or direction not in ("higher", "lower"):
+        return None
+    if direction == "higher":
+        edges = [0.0, 0.33 * target, 0.66 * target, 0.95 * target, None]
+        return [(b, edges[b - 1], edges[b]) for b in (1, 2, 3, 4)]
+    # lower is better: achievement = target / value, so band 4 lies below target / 0.95
+    return [(4, 0.0, target / 0.95), (3, target / 0.95, target / 0.66), (2, target / 0.66, target / 0.33),
+            (1, target / 0.33, None)]
+
+
+def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, str] | None) -> go.Figure:
+    """One line per data point, its target as a dashed line of the same colour, bands shaded for one target.
+
+    ``traces``: name, years, values, hover, target (or None). ``shading``: (target, direction).
+    """
+    fig = go.Figure()
+    ys = [v for tr in traces for v in tr["values"] if v is not None]
+    ys += [tr["target"] for tr in traces if tr["target"] is not None]
+    top = max(ys, default=1.0) * 1.15 or 1.0
+    if shading is not None:
+        limits = band_limits(*shading)
+        if limits:
+            for band, lo, hi in limits:
+                hi_v = top if hi is None else min(hi, top)
+                if lo >= top:
+                    continue
+                fig.add_hrect(y0=lo, y1=hi_v, fillcolor=BAND_COLOURS[band], opacity=0.12, line_width=0,
+                              annotation_text=f"{BAND_SYMBOLS[band]} {t(f'band.{band}', lang)}",
+                              annotation_position="right", annotation_font_size=11,
+                              annotation_font_color="#333333")
+    for i, tr in enumerate(traces):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        fig.add_trace(go.Scatter(
+            x=tr["years"], y=tr["values"], name=tr["name"], mode="lines+markers+text",
+            line={"color": colour, "width": 2},
+            marker={"symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)], "size": 10, "color": colour},
+            text=[fmt_value(v, lang) if v is not None else "" for v in tr["values"]], textposition="top center",
+            hovertext=tr["hover"], hoverinfo="text",
+        ))
+        if tr["target"] is not None and tr["years"]:
+            fig.add_trace(go.Scatter(
+                x=[min(tr["years"]), 2030], y=[tr["target"], tr["target"]],
+                name=f"{t('kpi.target', lang)}: {tr['name']}" if len(traces) > 1 else t("kpi.target", lang),
+                mode="lines", line={"color": colour, "width": 2, "dash": "dash"}, hoverinfo="skip",
+            ))
+    years = [y for tr in traces for y in tr["years"]]
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 10, "b": 40}, height=420,
+        xaxis={"title": {"text": t("finance.axis.year", lang)}, "dtick": 1,
+               "range": [min(years, default=2019) - 0.5, 2030.5]},
+        yaxis={"title": {"text": unit}, "range": [0, top], "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.2}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        font={"family": "system-ui, sans-serif", "size": 14}, separators=", " if lang == "nb" else ".,",
+        showlegend=True,
+    )
+    return fig
+
+
+def band_matrix(row_labels: list[str], col_labels: list[str], bands: list[list[int | None]],
+                texts: list[list[str]], lang: str) -> go.Figure:
+    """KPIs x municipalities as a grid of bands; every cell prints its band symbol (or 'mangler')."""
+    z = [[(b if b is not None else 0) for b in row] for row in bands]
+    scale = [[0.0, NO_BAND_COLOUR], [0.125, NO_BAND_COLOUR]]
+    for b in (1, 2, 3, 4):
+        scale += [[(2 * b - 1) / 8, BAND_COLOURS[b]], [min((2 * b + 1) / 8, 1.0), BAND_COLOURS[b]]]
+    symbols = [[(BAND_SYMBOLS[b] if b else "–") for b in row] for row in bands]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=col_labels, y=[_wrap(lab, 40) for lab in row_labels], zmin=0, zmax=4, colorscale=scale,
+        showscale=False, text=symbols, texttemplate="%{text}", textfont={"size": 16},
+        hovertext=texts, hoverinfo="text", xgap=2, ygap=2,
+    ))
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=120 + 34 * max(1, len(row_labels)),
+        xaxis={"side": "top"}, yaxis={"autorange": "reversed", "automargin": True},
+        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", font={"family": "system-ui, sans-serif", "size": 13},
+        separators=", " if lang == "nb" else ".,",
+    )
+    return fig

@@ -29,3 +29,15 @@ def fmt_pct(x: float | None, lang: str, decimals: int = 1) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
     return f"{fmt_number(x, lang, decimals)}{NBSP}%"
+
+
+def fmt_signed(x: float | None, lang: str, pct: bool = False) -> str:
+    """A change with its sign always shown (+1,5 / −0,3)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    text = fmt_pct(abs(x), lang) if pct else fmt_value(abs(x), lang)
+    if x > 0:
+        return "+" + text
+    if x < 0:
+        return ("\u2212" if lang == "nb" else "-") + text
+    return text

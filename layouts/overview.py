@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 from dash import dcc, html
 
+from data.catalogue import Catalogue
 from data.queries import Overview
-from data.taxonomy import DIMENSIONS, SUB_DIMENSIONS, name_of
+from data.scoring import rollup_score
+from data.taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS, name_of
 
 from . import ids
 from .components import band_badge, controls, data_table, illustrative_banner, notices, status_label
-from .figures import score_bars
+from .figures import score_bars, wheel
 from .formatting import fmt_number, fmt_pct
 from .i18n import t
 
@@ -40,8 +43,130 @@ def _dimension_cards(ov: Overview, lang: str) -> html.Div:
     return html.Div(cards, className="dim-cards")
 
 
+def _kpi_bands(ov: Overview) -> dict[str, tuple[int | None, str]]:
+    """Each KPI's band (its units' points rolled up) and why it has none."""
+    out: dict[str, tuple[int | None, str]] = {}
+    for code, g in ov.units.groupby("kpi_code", sort=False, observed=True):
+        pts = [int(p) for p, e in zip(g["band_used"], g["exclusion"]) if e == "" and not pd.isna(p)]
+        res = rollup_score(pts)
+        reason = "" if res else (g["exclusion"].iloc[0] or "no_benchmark")
+        out[str(code)] = (res[1] if res else None, reason)
+    return out
+
+
+def _wheel_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str, year_text: str) -> list:
+    cats = {r.group: r for r in ov.categories.itertuples(index=False)} if not ov.categories.empty else {}
+    subs = {r.group: r for r in ov.sub_dimensions.itertuples(index=False)} if not ov.sub_dimensions.empty else {}
+    kb = _kpi_bands(ov)
+
+    def band(rec):
+        return None if rec is None or pd.isna(rec.band) else int(rec.band)
+
+    nodes, table_rows = [], []
+    for sub in SUB_DIMENSIONS:
+        kpis_in_sub = [k for k in catalogue if k.sub_dimension_code == sub]
+        if not kpis_in_sub:
+            continue
+        sb = band(subs.get(sub))
+        sname = name_of(SUB_DIMENSIONS, sub, lang)
+        nodes.append({"id": sub, "parent": "", "label": sname, "band": sb, "size": len(kpis_in_sub),
+                      "hover": f"{sname}: {t(f'band.{sb}', lang) if sb else t('band.none', lang)}"})
+        for cat in [c for c in CATEGORIES if c.startswith(sub + ":")]:
+            kpis = [k for k in kpis_in_sub if k.category_code == cat]
+            if not kpis:
+                continue
+            rec = cats.get(cat)
+            cb = band(rec)
+            cname = name_of(CATEGORIES, cat, lang)
+            pct = None if rec is None or pd.isna(rec.score_pct) else float(rec.score_pct)
+            nodes.append({"id": cat, "parent": sub, "label": cname, "band": cb, "size": len(kpis),
+                          "hover": f"{cname}: {fmt_pct(pct, lang)} – "
+                                   f"{t(f'band.{cb}', lang) if cb else t('band.none', lang)}"})
+            table_rows.append([cname, sname, fmt_pct(pct, lang), band_badge(cb, lang),
+                               int(rec.scored) if rec is not None else 0, len(kpis)])
+            for k in kpis:
+                kband, reason = kb.get(k.code, (None, "missing"))
+                why = t(f"band.{kband}", lang) if kband else t(f"wheel.reason.{reason or 'missing'}", lang)
+                nodes.append({"id": k.code, "parent": cat, "label": k.code.rsplit(":", 1)[-1].strip(),
+                              "band": kband, "size": 1, "hover": f"{k.code} {k.name(lang)}: {why}"})
+    if not table_rows:
+        return []
+    counts = {b: sum(1 for n in nodes if n["parent"] and ":" in n["parent"] and n["band"] == b) for b in (1, 2, 3, 4)}
+    grey = sum(1 for n in nodes if n["parent"] and n["parent"].count(":") == 2 and n["band"] is None)
+    sentence = t("wheel.sentence", lang, municipality=muni_name, year=year_text, b4=counts[4], b3=counts[3],
+                 b2=counts[2], b1=counts[1], grey=grey)
+    return [
+        html.H2(t("wheel.heading", lang), id="wheel-heading"),
+        html.P(sentence, id="wheel-sentence", className="chart-sentence"),
+        html.P(t("wheel.how", lang), className="small"),
+        html.Div([
+            html.Div(dcc.Graph(id="overview-wheel-graph", figure=wheel(nodes, lang),
+                               config={"displayModeBar": False, "responsive": True}),
+                     className="chart", **{"aria-describedby": "wheel-sentence"}),
+            data_table(t("wheel.caption", lang, municipality=muni_name, year=year_text),
+                       [t("wheel.col.category", lang), t("wheel.col.sub", lang), t("table.score", lang),
+                        t("table.band", lang), t("table.scored", lang), t("wheel.col.kpis", lang)],
+                       table_rows, numeric={2, 4, 5}, table_id="wheel-table"),
+        ], className="chart-and-table"),
+    ]
+
+
+def _reporting_block(ov: Overview, lang: str, muni_name: str, year_text: str) -> list:
+    rows = []
+    for r in ov.reporting.itertuples(index=False):
+        rows.append([name_of(DIMENSIONS, r.dimension, lang)] + [fmt_number(getattr(r, c), lang, 0) for c in (
+            "verified", "reported", "illustrative", "synthetic", "not_reported", "no_benchmark", "no_value",
+            "missing", "units")])
+    head = [t("table.dimension", lang)] + [t(f"report.col.{c}", lang) for c in (
+        "verified", "reported", "illustrative", "synthetic", "not_reported", "no_benchmark", "no_value", "missing",
+        "units")]
+    tot = ov.reporting.sum(numeric_only=True)
+    sentence = t("report.sentence", lang, municipality=muni_name, year=year_text,
+                 reported=int(tot["verified"] + tot["reported"] + tot["illustrative"] + tot["synthetic"]),
+                 verified=int(tot["verified"]), total=int(tot["units"]),
+                 missing=int(tot["not_reported"] + tot["missing"]))
+    return [html.H2(t("report.heading", lang), id="reporting-heading"),
+            html.P(sentence, id="reporting-sentence"),
+            data_table(t("report.caption", lang, municipality=muni_name, year=year_text), head, rows,
+                       numeric=set(range(1, 10)), table_id="reporting-table")]
+
+
+def _changes_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str, year_text: str) -> list:
+    from .challenges import unit_label
+    from .indicators import kpi_href
+
+    block: list = [html.H2(t("changes.heading", lang), id="changes-heading")]
+    if ov.previous_year is None:
+        block.append(html.P(t("changes.no_previous", lang, municipality=muni_name, year=year_text),
+                            id="changes-sentence"))
+        return block
+    ch = ov.band_changes
+    up, down = int((ch["move"] > 0).sum()), int((ch["move"] < 0).sum())
+    block.append(html.P(t("changes.sentence", lang, municipality=muni_name, prev=ov.previous_year, year=year_text,
+                          n=len(ch), up=up, down=down), id="changes-sentence"))
+    if ch.empty:
+        return block
+    rows = []
+    for r in ch.itertuples(index=False):
+        kpi = catalogue[str(r.kpi_code)]
+        direction = t("changes.up", lang) if r.move > 0 else t("changes.down", lang)
+        rows.append([html.A(unit_label(catalogue, kpi.code, str(r.data_point), lang),
+                            href=kpi_href(kpi, lang, ov.municipality)),
+                     band_badge(int(r.band_before), lang), band_badge(int(r.band_now), lang),
+                     html.Span([html.Span("▲" if r.move > 0 else "▼", **{"aria-hidden": "true"}), " ",
+                                direction, f" ({abs(int(r.move))})"],
+                               className="move-up" if r.move > 0 else "move-down"),
+                     status_label(str(r.status), lang)])
+    block.append(data_table(
+        t("changes.caption", lang, municipality=muni_name, prev=ov.previous_year, year=year_text),
+        [t("changes.col.kpi", lang), t("changes.col.before", lang, year=ov.previous_year),
+         t("changes.col.now", lang, year=year_text), t("changes.col.move", lang), t("table.status", lang)],
+        rows, table_id="changes-table"))
+    return block
+
+
 def layout(ov: Overview, lang: str, munis: list[tuple[str, str]], years: list[int],
-           param_notices: list[tuple[str, str]]) -> list:
+           param_notices: list[tuple[str, str]], catalogue: Catalogue | None = None) -> list:
     muni_name = dict(munis).get(ov.municipality, ov.municipality)
     year_text = str(ov.year) if ov.year else "–"
     content: list = []
@@ -57,6 +182,8 @@ def layout(ov: Overview, lang: str, munis: list[tuple[str, str]], years: list[in
         html.H2(t("overview.dimensions", lang)),
         _dimension_cards(ov, lang),
     ]
+    if catalogue is not None and ov.units is not None:
+        content += _wheel_block(ov, catalogue, lang, muni_name, year_text)
     # Sub-dimensions: chart + sentence + table
     subs = ov.sub_dimensions
     subs = subs[subs["scored"] > 0] if not subs.empty else subs
@@ -110,4 +237,7 @@ def layout(ov: Overview, lang: str, munis: list[tuple[str, str]], years: list[in
         ], className="counts"),
         html.P([t("overview.units_note", lang), f" (n = {fmt_number(total_units, lang, 0)})"], className="small"),
     ]
+    if catalogue is not None and ov.units is not None:
+        content += _changes_block(ov, catalogue, lang, muni_name, year_text)
+        content += _reporting_block(ov, lang, muni_name, year_text)
     return content

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
+from . import ids
 from .i18n import t
 from .urls import with_params
 
-NAV = (("/", "nav.overview"), ("/challenges", "nav.challenges"), ("/finance", "nav.finance"), ("/about", "nav.about"))
+NAV = (("/", "nav.overview"), ("/challenges", "nav.challenges"), ("/indicators", "nav.indicators"),
+       ("/compare", "nav.compare"), ("/finance", "nav.finance"), ("/about", "nav.about"))
 
 
-def page(lang: str, path: str, search: str, content: list, fingerprint: str | None = None) -> html.Div:
+def page(lang: str, path: str, search: str, content: list, fingerprint: str | None = None,
+         state: dict | None = None) -> html.Div:
+    """``state``: the value each url-param control on the page was drawn with (see callbacks.navigation)."""
     other = "en" if lang == "nb" else "nb"
     switch = path + with_params(search, lang=None if other == "nb" else other)
     links = []
@@ -38,4 +42,5 @@ def page(lang: str, path: str, search: str, content: list, fingerprint: str | No
         ], className="site-header"),
         html.Main(content, id="main-content", tabIndex=-1, className="container-fluid main"),
         html.Footer(footer, className="site-footer"),
+        dcc.Store(id=ids.URL_STATE, data={k: "" if v is None else str(v) for k, v in (state or {}).items()}),
     ], className="app-shell", lang=lang)

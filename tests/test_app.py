@@ -48,15 +48,40 @@ def test_app005_corrupt_data_gives_an_explanatory_503(make_app, data_dir):
     assert client.get("/healthz").status_code == 503
 
 
+def _ctl(param, value):
+    return {"id": ids.url_param(param), "property": "value", "value": value}
+
+
 def test_app006_url_controls_validate_their_input():
-    m, y = [ids.CONTROLS_MUNICIPALITY], [ids.CONTROLS_YEAR]
-    assert next_search("?lang=en&year=2020", "1149", "2020", m) == "?lang=en&municipality=1149"
-    assert next_search("", "3203", "2021", y) == "?year=2021"
-    assert next_search("", {"x": 1}, "2021", y) is None
-    assert next_search("", "3203", "<script>", y) is None
-    assert next_search("", "3203", "2021", ["unknown-id"]) is None
-    # a page being inserted reports every control as changed: not a user's choice, the URL stays
-    assert next_search("?municipality=9999", "3203", "2023", m + y) is None
+    shown = {"municipality": "3203", "year": "2023"}
+    assert next_search("?lang=en&year=2020", [_ctl("municipality", "1149"), _ctl("year", "2023")], shown) \
+        == "?lang=en&municipality=1149"
+    assert next_search("", [_ctl("municipality", "3203"), _ctl("year", "2021")], shown) == "?year=2021"
+    assert next_search("", [_ctl("municipality", {"x": 1}), _ctl("year", "2021")], shown) is None
+    assert next_search("", [_ctl("year", "<script>")], shown) is None
+    assert next_search("", [{"id": {"type": "url-param", "param": "unknown"}, "value": "1"}], shown) is None
+    assert next_search("", "not a list", shown) is None
+    # a page being drawn: every control still shows what the page was drawn with, so the URL stays
+    # (this keeps the fallback notice of "?municipality=9999" on screen)
+    assert next_search("?municipality=9999", [_ctl("municipality", "3203"), _ctl("year", "2023")], shown) is None
+    # the compare page's own controls map onto the contract's parameters
+    cmp_shown = {"cities": "3203,1149", "municipality": "3203,1149", "year_from": "2019", "year_to": "2023",
+                 "scope": "challenge_area:transport", "focus": "3203"}
+    base = [_ctl("cities", ["3203", "1149"]), _ctl("year_from", "2019"), _ctl("year_to", "2023"),
+            _ctl("scope", "challenge_area:transport"), _ctl("focus", "3203")]
+
+    def with_change(i, value):
+        items = list(base)
+        items[i] = _ctl(items[i]["id"]["param"], value)
+        return next_search("?municipality=3203,1149&challenge_area=transport", items, cmp_shown)
+
+    assert with_change(0, ["3203", "1149", "1103"]) == "?municipality=3203%2C1149%2C1103&challenge_area=transport"
+    assert with_change(1, "2021") == "?municipality=3203%2C1149&year=2021-2023&challenge_area=transport"
+    assert with_change(3, "dimension:EC") == "?municipality=3203%2C1149&dimension=EC"
+    assert with_change(4, "1149") == "?municipality=1149%2C3203&challenge_area=transport"
+    q_shown = {"municipality": "3203", "year": "2023", "q": ""}
+    assert next_search("", [_ctl("q", "  bredbånd ")], q_shown) == "?q=bredb%C3%A5nd"
+    assert next_search("", [_ctl("q", "x" * 5000)], q_shown) == "?q=" + "x" * 200
 
 
 def test_app007_navigation_callback_through_dash(client):
@@ -66,10 +91,10 @@ def test_app007_navigation_callback_through_dash(client):
     assert any(d["output"] == out for d in deps)
     body = {
         "output": out, "outputs": {"id": ids.URL, "property": "search"},
-        "inputs": [{"id": ids.CONTROLS_MUNICIPALITY, "property": "value", "value": "1149"},
-                   {"id": ids.CONTROLS_YEAR, "property": "value", "value": "2023"}],
-        "state": [{"id": ids.URL, "property": "search", "value": "?lang=en"}],
-        "changedPropIds": [f"{ids.CONTROLS_MUNICIPALITY}.value"],
+        "inputs": [[_ctl("municipality", "1149"), _ctl("year", "2023")]],
+        "state": [{"id": ids.URL_STATE, "property": "data", "value": {"municipality": "3203", "year": "2023"}},
+                  {"id": ids.URL, "property": "search", "value": "?lang=en"}],
+        "changedPropIds": ['{"param":"municipality","type":"url-param"}.value'],
     }
     r = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert r.status_code == 200

@@ -11,6 +11,11 @@ pytestmark = pytest.mark.browser
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+def ctl(param: str) -> str:
+    """CSS selector of a URL-parameter control (Dash renders dict ids as sorted JSON)."""
+    return f"[id='{{\"param\":\"{param}\",\"type\":\"url-param\"}}']"
+
+
 def axe_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -72,7 +77,7 @@ def test_brw003_about_explains_91_vs_92_and_the_method(live_server, page_factory
 
 def test_brw004_planner_switches_municipality_and_the_url_keeps_the_view(live_server, page_factory):
     page = open_page(page_factory, f"{live_server.url}/?lang=en")
-    page.select_option("#controls-municipality-select", "1149")
+    page.select_option(ctl("municipality"), "1149")
     expect(page.locator("h1")).to_have_text(re.compile("^Karmøy"), timeout=20000)
     assert "municipality=1149" in page.url and "lang=en" in page.url
     assert page.locator("#illustrative-banner").count() == 0  # Karmøy's values are published, not illustrative
@@ -81,7 +86,7 @@ def test_brw004_planner_switches_municipality_and_the_url_keeps_the_view(live_se
     # the copied link reopens the same view in a fresh browser context
     fresh = open_page(page_factory, page.url)
     assert fresh.locator("h1").inner_text() == "Karmøy: U4SSC results 2020"
-    assert fresh.locator("#controls-municipality-select").input_value() == "1149"
+    assert fresh.locator(ctl("municipality")).input_value() == "1149"
 
 
 def test_brw005_invalid_parameters_fall_back_with_a_visible_notice(live_server, page_factory):
@@ -144,7 +149,7 @@ def test_brw009_politician_opens_a_challenge_area_from_the_cards(live_server, pa
     assert "95 % of target or more" in page.locator("#part-infrastructure .part-score").inner_text()
     assert page.evaluate("document.documentElement.lang") == "en"
     # the year choice survives a copied link
-    page.select_option("#controls-year-select", "2021")
+    page.select_option(ctl("year"), "2021")
     expect(page.locator("h1")).to_have_text(re.compile("2021$"), timeout=20000)
     fresh = open_page(page_factory, page.url)
     assert fresh.locator("h1").inner_text().endswith("2021") and "/challenges/digital" in fresh.url
@@ -154,3 +159,107 @@ def test_brw010_unknown_area_falls_back_with_a_notice(live_server, page_factory)
     page = open_page(page_factory, f"{live_server.url}/challenges/nowhere")
     assert "nowhere" in page.locator(".param-notice").inner_text()
     assert page.locator(".area-card").count() == 4
+
+
+DETAIL_WITH_POINTS = "/indicators/en-en-aq-1c"   # air quality: five data points, one line each
+DETAIL_WITHOUT = "/indicators/ec-ict-ict-1c"     # household Internet access: a single value
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("width", [1280, 320])
+@pytest.mark.parametrize("path", ["/indicators", DETAIL_WITH_POINTS, DETAIL_WITHOUT, "/compare"])
+def test_brw011_planner_pages_render_with_zero_axe(live_server, page_factory, lang, width, path):
+    page = open_page(page_factory, f"{live_server.url}{path}?lang={lang}", width=width)
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.locator("#illustrative-banner").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    if path == "/indicators":
+        assert page.locator("#indicators-table tbody tr").count() == 91
+    elif path == "/compare":
+        assert page.locator("#compare-table tbody tr").count() >= 10
+        assert page.locator("#compare-graph .main-svg").count() >= 1
+    else:
+        assert page.locator("#kpi-series-graph .main-svg").count() >= 1
+        assert page.locator("#kpi-metadata").count() == 1
+        legend = page.locator("#kpi-series-graph .legendtext").all_text_contents()
+        if path == DETAIL_WITH_POINTS:
+            assert len(legend) >= 5 and any("PM" in x for x in legend)
+        else:
+            assert len(legend) == 2  # the series and its target line
+    screenshot(page, f"{path.strip('/').replace('/', '-')}-{lang}-{width}")
+    assert axe_violations(page) == []
+
+
+def test_brw012_planner_searches_opens_a_kpi_and_compares_it_across_cities_and_years(live_server, page_factory):
+    """The planner's journey: find a KPI, read its pace, compare it across cities and years, share the link."""
+    page = open_page(page_factory, f"{live_server.url}/indicators?lang=en")
+    search = page.locator(ctl("q"))
+    search.fill("broadband")
+    search.press("Enter")
+    expect(page.locator("#indicators-count")).to_contain_text("broadband", timeout=20000)
+    assert "q=broadband" in page.url
+    rows = page.locator("#indicators-table tbody tr")
+    assert 1 <= rows.count() < 91
+    assert all("roadband" in r for r in rows.all_inner_texts())
+    page.get_by_role("link", name="EC: ICT: ICT: 2C").click()
+    expect(page.locator("h1")).to_contain_text("Fixed Broadband Subscriptions", timeout=20000)
+    page.locator("#kpi-series-graph .main-svg").first.wait_for(timeout=20000)
+    assert "Target" in " ".join(page.locator("#kpi-series-graph .legendtext").all_text_contents())
+    assert page.locator("#kpi-pace-table tbody tr").count() == 1
+    assert "2030" in page.locator("#pace-heading").inner_text()
+    assert page.locator("#kpi-values-table tbody tr").count() == 5  # Asker 2019-2023
+    peers = page.locator("#kpi-peers-table tbody").inner_text()
+    assert "Karmøy" in peers or "Stavanger" in peers
+    # compare across cities and years
+    page.get_by_role("link", name="Compare").click()
+    expect(page.locator("h1")).to_have_text("Compare municipalities", timeout=20000)
+    page.select_option(ctl("scope"), "category:EC: ICT: ICT")
+    expect(page.locator("#matrix-heading")).to_contain_text("ICT Infrastructure", timeout=20000)
+    page.locator("#compare-graph .main-svg").first.wait_for(timeout=20000)
+    page.select_option(ctl("year_from"), "2021")
+    expect(page.locator("#yoy-table thead")).not_to_contain_text("2019", timeout=20000)
+    assert "2021" in page.locator("#yoy-table thead").inner_text()
+    assert "year=2021-2023" in page.url and "category=" in page.url
+    matrix = page.locator("#compare-table tbody tr", has_text="Fixed Broadband").inner_text()
+    assert "(2023)" in matrix  # Asker's latest year in the period
+    assert "Missing" in page.locator("#compare-table").inner_text()  # cities without a figure: shown as missing
+    # untick Rana and Stavanger
+    page.get_by_label("Rana").uncheck()
+    expect(page.locator("#compare-table thead")).not_to_contain_text("Rana", timeout=20000)
+    assert axe_violations(page) == []
+    # the copied link reopens exactly this view
+    fresh = open_page(page_factory, page.url)
+    assert fresh.locator("#matrix-heading").inner_text() == page.locator("#matrix-heading").inner_text()
+    assert fresh.locator("#compare-table thead").inner_text() == page.locator("#compare-table thead").inner_text()
+    assert fresh.locator(ctl("year_from")).input_value() == "2021"
+    screenshot(fresh, "compare-journey-en-1280")
+
+
+def test_brw013_overview_has_wheel_status_panel_and_band_changes(live_server, page_factory):
+    page = open_page(page_factory, f"{live_server.url}/")
+    assert page.locator("#overview-wheel-graph .main-svg").count() >= 1
+    assert page.locator("#wheel-table tbody tr").count() == 27  # every category
+    reporting = page.locator("#reporting-table tbody tr")
+    assert reporting.count() == 3
+    assert "Endret poengklasse" in page.locator("#changes-heading").inner_text()
+    assert "Fra 2022 til 2023" in page.locator("#changes-sentence").inner_text()
+    # a KPI link in the change table opens its page for the same municipality
+    first = page.locator("#changes-table tbody a").first
+    if first.count():
+        first.click()
+        expect(page.locator("#kpi-metadata")).to_have_count(1, timeout=20000)
+    # Karmøy 2020 has no earlier year: the panel says so
+    page2 = open_page(page_factory, f"{live_server.url}/?municipality=1149&lang=en")
+    assert "no figures for a year before 2020" in page2.locator("#changes-sentence").inner_text()
+    assert "verified by ITU" in page2.locator("#reporting-sentence").inner_text()
+
+
+def test_brw014_unknown_kpi_and_bad_compare_parameters_fall_back_with_notices(live_server, page_factory):
+    page = open_page(page_factory, f"{live_server.url}/indicators/no-such-kpi")
+    assert "no-such-kpi" in page.locator(".param-notice").inner_text()
+    assert page.locator("#indicators-table tbody tr").count() == 91
+    page = open_page(page_factory, f"{live_server.url}/compare?year=20x1&dimension=ZZ&municipality=3203,9999")
+    notice = page.locator(".param-notice").inner_text()
+    assert "20x1" in notice and "ZZ" in notice and "9999" in notice
+    assert page.locator("#compare-table thead th").count() == 2  # the indicator column and Asker
+    assert axe_violations(page) == []

@@ -1,0 +1,214 @@
+"""``/compare``: KPIs x municipalities for a scope, and year-over-year change for one municipality."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from data.catalogue import Catalogue
+from data.filters import Filters
+from data.taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSIONS, name_of
+
+from . import ids
+from .challenges import unit_label
+from .components import band_badge, data_table, illustrative_banner, notices, status_label
+from .figures import band_matrix
+from .formatting import fmt_signed, fmt_value
+from .i18n import t
+from .indicators import kpi_href
+
+SCOPE_KINDS = (("dimension", DIMENSIONS), ("sub_dimension", SUB_DIMENSIONS), ("category", CATEGORIES),
+               ("challenge_area", CHALLENGE_AREAS))
+
+
+ALL_SCOPE = ("dimension", ",".join(DIMENSIONS))
+DEFAULT_SCOPE = ("challenge_area", "transport")
+
+
+def scope_of(f: Filters) -> tuple[str, str] | None:
+    """The one scope the page shows; every dimension at once is "all indicators"."""
+    if set(f.dimension) == set(DIMENSIONS):
+        return ALL_SCOPE
+    for kind, _ in SCOPE_KINDS:
+        v = getattr(f, kind)
+        if v:
+            return kind, v[0]
+    return None
+
+
+def scope_name(scope: tuple[str, str] | None, lang: str) -> str:
+    if scope is None or scope == ALL_SCOPE:
+        return t("cmp.scope.all", lang)
+    table = dict(SCOPE_KINDS)[scope[0]]
+    return name_of(table, scope[1], lang)
+
+
+def _scope_options(lang: str) -> list[dict]:
+    opts = [{"label": t("cmp.scope.all", lang), "value": ":".join(ALL_SCOPE)}]
+    for kind, table in SCOPE_KINDS:
+        group = t(f"cmp.scope.{kind}", lang)
+        for key in table:
+            label = name_of(table, key, lang)
+            if kind == "category":
+                label = f"{label} ({name_of(SUB_DIMENSIONS, key.rsplit(':', 1)[0].strip(), lang)})"
+            opts.append({"label": f"{group}: {label}", "value": f"{kind}:{key}"})
+    return opts
+
+
+def form(lang: str, munis, chosen: list[str], all_years: list[int], year_from: int | None, year_to: int | None,
+         scope: tuple[str, str] | None) -> html.Div:
+    year_opts = [{"label": str(y), "value": str(y)} for y in all_years]
+    focus_opts = [{"label": n, "value": c} for c, n in munis if c in chosen]
+    scope_value = f"{scope[0]}:{scope[1]}" if scope else ""
+    return html.Div(html.Fieldset([
+        html.Legend(t("cmp.legend", lang), className="visually-hidden"),
+        html.Div([
+            html.Fieldset([
+                html.Legend(t("cmp.cities", lang), className="form-label"),
+                dbc.Checklist(id=ids.url_param("cities"), value=chosen, inline=True,
+                              options=[{"label": n, "value": c} for c, n in munis]),
+            ], className="city-choice"),
+        ], className="control control-wide"),
+        html.Div([
+            dbc.Label(t("cmp.year_from", lang), html_for=ids.dom_id(ids.url_param("year_from"))),
+            dbc.Select(id=ids.url_param("year_from"), value=str(year_from) if year_from else None, options=year_opts),
+        ], className="control"),
+        html.Div([
+            dbc.Label(t("cmp.year_to", lang), html_for=ids.dom_id(ids.url_param("year_to"))),
+            dbc.Select(id=ids.url_param("year_to"), value=str(year_to) if year_to else None, options=year_opts),
+        ], className="control"),
+        html.Div([
+            dbc.Label(t("cmp.scope", lang), html_for=ids.dom_id(ids.url_param("scope"))),
+            dbc.Select(id=ids.url_param("scope"), value=scope_value, options=_scope_options(lang)),
+        ], className="control control-wide"),
+        html.Div([
+            dbc.Label(t("cmp.focus", lang), html_for=ids.dom_id(ids.url_param("focus"))),
+            dbc.Select(id=ids.url_param("focus"), value=chosen[0] if chosen else None, options=focus_opts),
+        ], className="control"),
+    ], className="controls"), className="controls-form", role="search", **{"aria-label": t("cmp.legend", lang)})
+
+
+def _cell(r, catalogue: Catalogue, lang: str) -> list:
+    kpi = catalogue[r.kpi_code]
+    if r.exclusion == "not_reported":
+        value = t("status.not_reported", lang)
+    elif pd.isna(r.value):
+        value = t("cmp.no_value", lang)
+    else:
+        value = f"{fmt_value(r.value, lang)} {kpi.unit(lang, r.data_point)}"
+    return [html.Span(value, className="cell-value"), " ", html.Span(f"({int(r.year)})", className="cell-year"),
+            html.Br(), band_badge(None if pd.isna(r.band_used) else int(r.band_used), lang), html.Br(),
+            status_label(str(r.status), lang)]
+
+
+def matrix_block(units: list[tuple[str, str]], rows: pd.DataFrame, catalogue: Catalogue, lang: str, munis,
+                 chosen: list[str], scope_label: str, muni: str) -> list:
+    names = dict(munis)
+    by_key = {(r.municipality_code, r.kpi_code, r.data_point): r for r in rows.itertuples(index=False)}
+    labels = [unit_label(catalogue, c, dp, lang) for c, dp in units]
+    bands, hover, table_rows = [], [], []
+    best_counts = {m: 0 for m in chosen}
+    missing = 0
+    for (code, dp), label in zip(units, labels):
+        b_row, h_row = [], []
+        kpi = catalogue[code]
+        cells: list = [html.A(label, href=kpi_href(kpi, lang, muni))]
+        for m in chosen:
+            r = by_key.get((m, code, dp))
+            if r is None:
+                missing += 1
+                b_row.append(None)
+                h_row.append(f"{names.get(m, m)} – {label}: {t('cmp.missing', lang)}")
+                cells.append(html.Span(t("cmp.missing", lang), className="missing"))
+                continue
+            band = None if pd.isna(r.band_used) else int(r.band_used)
+            if band == 4:
+                best_counts[m] += 1
+            b_row.append(band)
+            value = "–" if pd.isna(r.value) else f"{fmt_value(r.value, lang)} {kpi.unit(lang, dp)}"
+            h_row.append(f"{names.get(m, m)} {int(r.year)} – {label}: {value}; "
+                         f"{t(f'band.{band}', lang) if band else t('band.none', lang)}; "
+                         f"{t('status.' + str(r.status), lang)}")
+            cells.append(_cell(r, catalogue, lang))
+        bands.append(b_row)
+        hover.append(h_row)
+        table_rows.append(cells)
+    city_names = [names.get(m, m) for m in chosen]
+    if not units or not chosen:
+        return [html.P(t("cmp.empty", lang), id="compare-sentence", className="chart-sentence")]
+    best = max(chosen, key=lambda m: best_counts[m])
+    key = "cmp.sentence" if best_counts[best] else "cmp.sentence.no_best"
+    sentence = t(key, lang, n=len(units), scope=scope_label, cities=", ".join(city_names),
+                 best=names.get(best, best), k=best_counts[best], missing=missing, cells=len(units) * len(chosen))
+    return [
+        html.P(sentence, id="compare-sentence", className="chart-sentence"),
+        html.P(t("cmp.years_note", lang), className="small"),
+        html.Div(dcc.Graph(id="compare-graph", figure=band_matrix(labels, city_names, bands, hover, lang),
+                           config={"displayModeBar": False, "responsive": True}),
+                 className="chart", **{"aria-describedby": "compare-sentence"}),
+        data_table(t("cmp.table.caption", lang, scope=scope_label), [t("cmp.col.kpi", lang)] + city_names,
+                   table_rows, table_id="compare-table"),
+    ]
+
+
+def yoy_block(years: list[int], rows: pd.DataFrame, catalogue: Catalogue, lang: str, city: str,
+              scope_label: str, muni: str) -> list:
+    block: list = [html.H2(t("cmp.yoy.heading", lang, city=city), id="yoy-heading")]
+    if len(years) < 2:
+        block.append(html.P(t("cmp.yoy.too_few", lang, city=city, years=", ".join(map(str, years)) or "–"),
+                            id="yoy-sentence"))
+        return block
+    last, prev = years[-1], years[-2]
+    latest = rows[(rows["year"] == last) & rows["change"].notna()]
+    up, down = int((latest["change"] > 0).sum()), int((latest["change"] < 0).sum())
+    block.append(html.P(t("cmp.yoy.sentence", lang, city=city, prev=prev, last=last, up=up, down=down,
+                          same=len(latest) - up - down, scope=scope_label), id="yoy-sentence"))
+    table_rows = []
+    order = {k.code: i for i, k in enumerate(catalogue)}
+    rows = rows.assign(_o=rows["kpi_code"].map(order)).sort_values(["_o", "data_point", "year"], kind="stable")
+    for (code, dp), g in rows.groupby(["kpi_code", "data_point"], sort=False):
+        kpi = catalogue[code]
+        by_year = {int(r.year): r for r in g.itertuples(index=False)}
+        cells: list = [html.A(unit_label(catalogue, code, dp, lang), href=kpi_href(kpi, lang, muni))]
+        for y in years:
+            r = by_year.get(y)
+            if r is None:
+                cells.append(html.Span(t("cmp.missing", lang), className="missing"))
+                continue
+            value = t("status.not_reported", lang) if r.status == "not_reported" else fmt_value(r.value, lang)
+            parts: list = [value]
+            if not pd.isna(r.change):
+                rel = f"; {fmt_signed(r.change_pct, lang, pct=True)}" if not pd.isna(r.change_pct) else ""
+                parts += [html.Br(), html.Small(f"{fmt_signed(r.change, lang)}{rel}", className="change")]
+            cells.append(parts)
+        table_rows.append(cells)
+    block.append(html.P(t("cmp.yoy.note", lang), className="small"))
+    block.append(data_table(t("cmp.yoy.caption", lang, city=city, scope=scope_label),
+                            [t("cmp.col.kpi", lang)] + [str(y) for y in years], table_rows,
+                            numeric=set(range(1, len(years) + 1)), table_id="yoy-table"))
+    return block
+
+
+def layout(f: Filters, units, rows, years, yoy_rows, catalogue: Catalogue, lang: str, munis, all_years,
+           param_notices) -> list:
+    chosen = list(f.municipality)
+    scope = scope_of(f)
+    label = scope_name(scope, lang)
+    content: list = []
+    if (rows["status"] == "illustrative").any():
+        content.append(illustrative_banner(lang))
+    n = notices(param_notices, lang)
+    if n is not None:
+        content.append(n)
+    muni = chosen[0] if chosen else "3203"
+    content += [
+        html.H1(t("cmp.title", lang)),
+        html.P(t("cmp.intro", lang), className="lead-text"),
+        form(lang, munis, chosen, all_years, f.year_from, f.year_to, scope),
+        html.H2(t("cmp.matrix.heading", lang, scope=label), id="matrix-heading"),
+        *matrix_block(units, rows, catalogue, lang, munis, chosen, label, muni),
+    ]
+    if chosen:
+        content += yoy_block(years, yoy_rows, catalogue, lang, dict(munis).get(chosen[0], chosen[0]), label, muni)
+    return content
