@@ -40,11 +40,16 @@ def _clean(param: str, value: object) -> str | None:
     return text if VALUE_RE.match(text) else None
 
 
+ANY = "all"  # a filter select's "no filter" choice (layouts.data_page.ANY)
+
+
 def _apply(search: str, param: str, value: str, shown: dict) -> str:
+    if value == ANY and param not in ("scope", "focus", "year_from", "year_to"):
+        value = ""
     if param == "municipality":
         return with_params(search, municipality=value, year=None)
     if param == "cities":
-        return with_params(search, municipality=value)
+        return with_params(search, municipality=value, page=None)
     if param in ("year_from", "year_to"):
         a = value if param == "year_from" else str(shown.get("year_from", ""))
         b = value if param == "year_to" else str(shown.get("year_to", ""))
@@ -61,7 +66,7 @@ def _apply(search: str, param: str, value: str, shown: dict) -> str:
         chosen = [m for m in str(shown.get("municipality", "")).split(",") if m]
         order = [value] + [m for m in chosen if m != value] if value else chosen
         return with_params(search, municipality=",".join(order))
-    return with_params(search, **{param: value})
+    return with_params(search, **{param: value}, page=None)
 
 
 def next_search(search: object, inputs: object, shown: object) -> str | None:

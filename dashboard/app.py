@@ -75,6 +75,10 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     ])
     callbacks.register_all(app, repo)
 
+    from .api import create_blueprint
+
+    server.register_blueprint(create_blueprint(repo))
+
     @server.route("/vendor/bootstrap.min.css")
     def _bootstrap():
         resp = send_file(str(_bootstrap_css_path()), mimetype="text/css", max_age=31536000)
@@ -93,6 +97,8 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         try:
             repo.snapshot()
         except DataUnavailable as exc:
+            if path.startswith("/api/"):
+                return jsonify({"error": "data unavailable", "problems": [str(p) for p in exc.problems[:20]]}), 503
             if path.startswith("/_dash"):
                 if path.startswith("/_dash-update-component"):
                     return jsonify({"error": "data unavailable"}), 503

@@ -8,12 +8,12 @@ import dash
 
 from data import compare as compare_q
 from data import indicators as indicators_q
-from data.filters import Filters, parse_filters
+from data.filters import Filters, apply_filters, parse_filters
 from data.params import MAX_PARAM_CHARS, parse_page_params
 from data.queries import area_units, challenge_summaries, finance_view, overview
 from data.repository import DataUnavailable, Repository
 from data.taxonomy import CHALLENGE_AREAS
-from layouts import about, errors, shell
+from layouts import about, data_page, errors, shell
 from layouts import challenges as challenges_layout
 from layouts import compare as compare_layout
 from layouts import finance as finance_layout
@@ -177,6 +177,39 @@ def register(app: dash.Dash, repo: Repository) -> None:
                  "scope": f"{scope[0]}:{scope[1]}" if scope else "", "focus": f2.municipality[0]}
         return shell.page(p.lang, "/compare", _search(kwargs), content, ds.fingerprint, state)
 
+    def data_view(**kwargs):
+        ds = repo.snapshot()
+        p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
+        f = parse_filters(kwargs, ds)
+        notices = p.notices + [(i.parameter, i.value) for i in f.invalid]
+        f = Filters(**{**f.__dict__, "invalid": []})
+        sort_col, desc, ok = data_page.parse_sort(kwargs.get("sort"))
+        if not ok:
+            notices.append(("sort", str(kwargs.get("sort"))[:40]))
+        page, ok = data_page.parse_page(kwargs.get("page"))
+        if not ok:
+            notices.append(("page", str(kwargs.get("page"))[:40]))
+        key = ("data", ds.fingerprint, repr(sorted(f.as_params().items())), sort_col, desc)
+        order = repo.cache.get(key)  # row labels only: a page is cut from the shared frame
+        if order is None:
+            order = data_page.sort_rows(apply_filters(ds, f), sort_col, desc).index.to_numpy()
+            repo.cache.set(key, order)
+        total = len(order)
+        pages = data_page.page_count(total)
+        if page > pages:
+            notices.append(("page", str(page)))
+            page = pages
+        part = ds.enriched.loc[order[(page - 1) * data_page.PAGE_SIZE: page * data_page.PAGE_SIZE]]
+        all_years = sorted({y for c, _ in ds.municipalities() for y in ds.years(c)})
+        search = _search({k: v for k, v in kwargs.items() if k not in ("page",)})
+        content = data_page.layout(part, total, page, pages, f, sort_col, desc, ds.catalogue, p.lang,
+                                   ds.municipalities(), all_years, search, notices)
+        fp = f.as_params()
+        state = {"cities": fp.get("municipality", data_page.ANY), "q": f.q}
+        state.update({k: fp.get(k, data_page.ANY) for k in ("year", "dimension", "sub_dimension", "category", "challenge_area",
+                                                  "band", "status", "verified")})
+        return shell.page(p.lang, "/data", _search(kwargs), content, ds.fingerprint, state)
+
     def not_found_page(**kwargs):
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
         return shell.page(p.lang, "/404", "", errors.not_found(p.lang))
@@ -193,6 +226,7 @@ def register(app: dash.Dash, repo: Repository) -> None:
                        title="Indikator – U4SSC Asker", name="Indikator")
     dash.register_page("compare", path="/compare", layout=guarded(compare_page),
                        title="Sammenlign – U4SSC Asker", name="Sammenlign")
+    dash.register_page("data", path="/data", layout=guarded(data_view), title="Data – U4SSC Asker", name="Data")
     dash.register_page("finance", path="/finance", layout=guarded(finance_page), title="Økonomi – U4SSC Asker",
                        name="Økonomi")
     dash.register_page("about", path="/about", layout=guarded(about_page), title="Om tallene – U4SSC Asker", name="Om")

@@ -17,6 +17,17 @@ COLUMNS = (
     "unit", "target", "band", "verified", "quality", "status", "source", "note",
 )
 KEY = ("municipality_code", "year", "kpi_code", "data_point")
+# Columns our exports add for readers; an import ignores them (they are derived from the catalogue and scoring).
+EXPORT_ONLY = ("kpi_name", "dimension", "sub_dimension", "category", "challenge_area", "score_band", "points",
+               "achievement_pct")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def unescape_text(cell: str) -> str:
+    """Undo the export's formula guard: a leading apostrophe before a formula character is dropped."""
+    if len(cell) >= 2 and cell[0] == "'" and cell[1] in FORMULA_START:
+        return cell[1:]
+    return cell
 STATUSES = ("verified", "reported", "illustrative", "synthetic", "not_reported")
 VERIFIED = ("yes", "no", "")
 MUNI_RE = re.compile(r"^[0-9A-Za-z]{1,16}$")
@@ -48,7 +59,7 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
     problems: list[Problem] = []
     header = table.header
     missing = [c for c in COLUMNS if c not in header]
-    extra = [h for h in header if h not in COLUMNS]
+    extra = [h for h in header if h not in COLUMNS and h not in EXPORT_ONLY]
     dupes = sorted({h for h in header if header.count(h) > 1})
     if missing or extra or dupes:
         msg = []
@@ -82,7 +93,7 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
         if len(cells) != len(header):
             bad(rownum, None, f"has {len(cells)} cells, the header has {len(header)}")
             continue
-        r = {c: cells[i] for c, i in idx.items()}
+        r = {c: unescape_text(cells[i]) for c, i in idx.items()}
         ok = True
         for c, v in r.items():
             if len(v) > MAX_CELL_CHARS:

@@ -9,7 +9,7 @@ from .i18n import t
 from .urls import with_params
 
 NAV = (("/", "nav.overview"), ("/challenges", "nav.challenges"), ("/indicators", "nav.indicators"),
-       ("/compare", "nav.compare"), ("/finance", "nav.finance"), ("/about", "nav.about"))
+       ("/compare", "nav.compare"), ("/finance", "nav.finance"), ("/data", "nav.data"), ("/about", "nav.about"))
 
 
 def page(lang: str, path: str, search: str, content: list, fingerprint: str | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 ALLOWED = ("lang", "municipality", "year", "dimension", "sub_dimension", "category",
-           "challenge_area", "band", "status", "verified", "q")
+           "challenge_area", "band", "status", "verified", "q", "sort", "page")
 
 
 def parse_query(search: str | None) -> dict[str, str]:

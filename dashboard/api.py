@@ -1,0 +1,255 @@
+"""The read-only HTTP API (CONTRACTS section 5): ``/api/v1/...``.
+
+Every parameter is checked: an unknown name or a bad value gives 400 with a
+JSON body naming the parameter; nothing here answers 500 for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from urllib.parse import urlencode
+
+import orjson
+from flask import Blueprint, Response, request
+
+from data.export import FORMATS, Context, TooLarge, export_frame, file_name, to_csv, to_parquet, to_xlsx
+from data.filters import FILTER_PARAMS, Filters, parse_filters
+from data.repository import DataUnavailable, Repository
+from data.scoring import LEVELS, roll_up
+from data.taxonomy import CATEGORIES, CHALLENGE_AREAS, DIGITAL_PARTS, DIMENSIONS, SUB_DIMENSIONS
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+MAX_OFFSET = 100_000_000
+MIME = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+class BadRequest(Exception):
+    def __init__(self, parameter: str, message: str, value: str | None = None, status: int = 400):
+        super().__init__(message)
+        self.parameter, self.message, self.value, self.status = parameter, message, value, status
+
+
+def _json(payload: object, status: int = 200) -> Response:
+    return Response(orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY), status=status,
+                    mimetype="application/json")
+
+
+def _error(exc: BadRequest) -> Response:
+    body = {"error": exc.message, "parameter": exc.parameter}
+    if exc.value is not None:
+        body["value"] = exc.value[:100]
+    return _json(body, exc.status)
+
+
+def _args(allowed: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for name in request.args:
+        if name not in allowed:
+            raise BadRequest(name, f"unknown parameter '{name[:40]}'; allowed: {', '.join(allowed)}", None)
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            raise BadRequest(name, f"'{name}' is given {len(values)} times; give it once (lists are comma-separated)")
+        out[name] = values[0]
+    return out
+
+
+def _lang(args: dict[str, str]) -> str:
+    lang = args.get("lang", "en").strip().lower() or "en"
+    if lang not in ("nb", "en"):
+        raise BadRequest("lang", "lang must be nb or en", args.get("lang"))
+    return lang
+
+
+def _paging(args: dict[str, str]) -> tuple[int, int]:
+    def num(name: str, default: int, top: int) -> int:
+        raw = args.get(name)
+        if raw is None or raw == "":
+            return default
+        if not raw.isdigit() or len(raw) > 12:
+            raise BadRequest(name, f"{name} must be a whole number from 0 to {top}", raw)
+        v = int(raw)
+        if v > top:
+            raise BadRequest(name, f"{name} must be a whole number from 0 to {top}", raw)
+        return v
+
+    return num("limit", DEFAULT_LIMIT, MAX_LIMIT), num("offset", 0, MAX_OFFSET)
+
+
+def _filters(args: dict[str, str], ds) -> Filters:
+    f = parse_filters(args, ds)
+    if f.invalid:
+        first = f.invalid[0]
+        raise BadRequest(first.parameter, f"{first.parameter}: {first.reason}", first.value)
+    return f
+
+
+def _clean(v: object) -> object:
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    return v
+
+
+def _records(frame, columns: list[str]) -> list[dict]:
+    cols = {c: frame[c].tolist() for c in columns}
+    return [{c: _clean(cols[c][i]) for c in columns} for i in range(len(frame))]
+
+
+def _download(body: bytes, fmt: str, name: str) -> Response:
+    r = Response(body, mimetype=MIME[fmt].split(";")[0])
+    if fmt == "csv":
+        r.headers["Content-Type"] = MIME["csv"]
+    r.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return r
+
+
+def permalink(filters: Filters, lang: str) -> str:
+    params = {**filters.as_params()}
+    if lang != "nb":
+        params["lang"] = lang
+    return request.host_url.rstrip("/") + "/data" + ("?" + urlencode(params) if params else "")
+
+
+def create_blueprint(repo: Repository) -> Blueprint:
+    bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+    @bp.errorhandler(BadRequest)
+    def _bad(exc: BadRequest):
+        return _error(exc)
+
+    @bp.errorhandler(DataUnavailable)
+    def _unavailable(exc: DataUnavailable):
+        return _json({"error": "data unavailable", "problems": [str(p) for p in exc.problems[:20]]}, 503)
+
+    def fmt_of(ext: str, allowed: tuple[str, ...]) -> str:
+        if ext not in allowed:
+            raise BadRequest("format", f"format must be one of {', '.join(allowed)}", ext, status=404)
+        return ext
+
+    @bp.get("/indicators.<ext>")
+    def indicators(ext: str):
+        fmt = fmt_of(ext, ("json", "csv"))
+        args = _args(("lang", "limit", "offset"))
+        lang = _lang(args)
+        limit, offset = _paging(args)
+        ds = repo.snapshot()
+        rows = []
+        for k in ds.catalogue:
+            rows.append({
+                "code": k.code, "slug": k.slug, "name_en": k.name_en, "name_nb": k.name_nb,
+                "dimension": k.dimension, "sub_dimension": k.sub_dimension_code, "category": k.category_code,
+                "type": k.type, "unit": k.unit(lang), "direction": k.direction,
+                "data_points": [dp.slug for dp in k.data_points], "sdg_itu": list(k.sdg_itu),
+                "sdg_goals_ks": list(k.sdg_goals_ks), "sdg_targets_ks": list(k.sdg_targets_ks),
+                "definition": k.definition(lang) or None,
+            })
+        if fmt == "json":
+            return _json({"total": len(rows), "limit": limit, "offset": offset, "lang": lang,
+                          "items": rows[offset:offset + limit]})
+        import pandas as pd
+
+        frame = pd.DataFrame(rows)
+        for c in ("data_points", "sdg_itu", "sdg_goals_ks", "sdg_targets_ks"):
+            frame[c] = frame[c].map(";".join)
+        frame["definition"] = frame["definition"].fillna("")
+        return _download(_plain_csv(frame, lang), "csv", f"u4ssc-indicators_{dt.date.today().isoformat()}.csv")
+
+    @bp.get("/observations.<ext>")
+    def observations(ext: str):
+        fmt = fmt_of(ext, ("json", *FORMATS))
+        allowed = (*FILTER_PARAMS, "lang") + (("limit", "offset") if fmt == "json" else ())
+        args = _args(allowed)
+        lang = _lang(args)
+        limit, offset = _paging(args) if fmt == "json" else (0, 0)
+        ds = repo.snapshot()
+        f = _filters(args, ds)
+        frame = export_frame(ds, f, lang)
+        if fmt == "json":
+            page = frame.iloc[offset:offset + limit]
+            cols = [c for c in frame.columns]
+            items = _records(page, cols)
+            for it in items:
+                if it["target_na"]:
+                    it["target"] = "n/a"
+                del it["target_na"]
+            return _json({"total": len(frame), "limit": limit, "offset": offset, "lang": lang,
+                          "filters": f.as_params(), "items": items})
+        name = file_name(f.as_params(), fmt)
+        if fmt == "csv":
+            return _download(to_csv(frame, lang), fmt, name)
+        if fmt == "parquet":
+            return _download(to_parquet(frame), fmt, name)
+        ctx = Context(f.as_params(), permalink(f, lang), lang, dt.date.today().isoformat())
+        try:
+            body = to_xlsx(frame, ds.catalogue, ctx)
+        except TooLarge as exc:
+            raise BadRequest("format", str(exc), "xlsx", status=413) from None
+        return _download(body, fmt, name)
+
+    @bp.get("/scores.<ext>")
+    def scores(ext: str):
+        fmt = fmt_of(ext, ("json", "csv"))
+        args = _args(("municipality", "year", "level", "lang", "limit", "offset"))
+        lang = _lang(args)
+        limit, offset = _paging(args)
+        level = args.get("level", "dimension").strip() or "dimension"
+        if level not in LEVELS:
+            raise BadRequest("level", f"level must be one of {', '.join(LEVELS)}", level)
+        ds = repo.snapshot()
+        f = _filters({k: v for k, v in args.items() if k in ("municipality", "year")}, ds)
+        rows = ds.observations
+        if f.municipality:
+            rows = rows[rows["municipality_code"].isin(f.municipality)]
+        if f.year_from is not None:
+            rows = rows[(rows["year"] >= f.year_from) & (rows["year"] <= f.year_to)]
+        rolled = roll_up(rows, ds.catalogue, level, ds.challenges)
+        names = {**DIMENSIONS, **SUB_DIMENSIONS, **CATEGORIES, **CHALLENGE_AREAS}
+        names.update({f"digital/{p}": v for p, v in DIGITAL_PARTS.items()})
+        munis = dict(ds.municipalities())
+        out = rolled.rename(columns={"no_benchmark": "unbenchmarked", "not_reported": "unreported"})
+        out.insert(1, "municipality_name", out["municipality_code"].map(munis))
+        out.insert(3, "level", level)
+        out.insert(5, "name", out["group"].map(lambda g: names.get(g, (g, g))[0 if lang == "en" else 1]))
+        out["score_pct"] = out["score_pct"].astype(float).round(4)
+        out["band"] = out["band"].astype("Int64").astype(object).where(out["band"].notna(), None)
+        cols = ["municipality_code", "municipality_name", "year", "level", "group", "name", "points", "max_points",
+                "score_pct", "band", "scored", "unreported", "unbenchmarked", "no_value"]
+        out = out[cols]
+        if fmt == "json":
+            page = out.iloc[offset:offset + limit]
+            return _json({"total": len(out), "limit": limit, "offset": offset, "lang": lang, "level": level,
+                          "items": _records(page, cols)})
+        return _download(_plain_csv(out, lang), "csv",
+                         file_name({"level": level, **f.as_params()}, "csv").replace("observations", "scores"))
+
+    return bp
+
+
+def _plain_csv(frame, lang: str) -> bytes:
+    """A CSV of any frame with the export's conventions (BOM, nb: ``;`` and decimal comma)."""
+    import csv
+    import io
+
+    from data.export import _number, neutralise
+
+    nb = lang == "nb"
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";" if nb else ",", lineterminator="\r\n")
+    w.writerow(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        cells = []
+        for v in row:
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                cells.append("")
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                cells.append(_number(float(v), nb))
+            else:
+                cells.append(neutralise(str(v)))
+        w.writerow(cells)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

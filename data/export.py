@@ -1,0 +1,224 @@
+"""Exports of exactly the filtered rows: CSV, XLSX and Parquet (CONTRACTS section 5).
+
+One frame feeds every format, so the row count of each file equals the
+table's. Text cells that a spreadsheet could read as a formula are
+neutralised (OWASP: a leading apostrophe); numeric columns stay numbers.
+CSV is written with the csv module and CRLF line ends, so any field holding a
+carriage return or line feed is quoted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import Catalogue
+from .filters import Filters, apply_filters
+from .observations import COLUMNS, FORMULA_START
+from .taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSIONS
+
+XLSX_MAX_ROWS = 1_048_575  # a sheet holds 1 048 576 rows, one of them the header
+FORMATS = ("csv", "xlsx", "parquet")
+EXPORT_COLUMNS = (*COLUMNS, "kpi_name", "dimension", "sub_dimension", "category", "challenge_area", "score_band",
+                  "points", "achievement_pct")
+NUMERIC = ("year", "value", "target", "band", "score_band", "points", "achievement_pct")
+DASHBOARD_NAME = "Bærekraftsindikatorer for Asker (U4SSC-dashbord)"
+
+
+class TooLarge(Exception):
+    """The result does not fit the chosen format."""
+
+
+def neutralise(text: object) -> object:
+    """A text that cannot start a formula in Excel or LibreOffice."""
+    if isinstance(text, str) and text and text[0] in FORMULA_START:
+        return "'" + text
+    return text
+
+
+def export_frame(ds, f: Filters, lang: str) -> pd.DataFrame:
+    """The filtered rows in the export's columns (template columns first, then derived ones)."""
+    rows = apply_filters(ds, f)
+    n = len(rows)
+    out = pd.DataFrame({
+        "municipality_code": rows["municipality_code"].astype(str).to_numpy(),
+        "municipality_name": rows["municipality_name"].astype(str).to_numpy(),
+        "year": rows["year"].astype("int64").to_numpy(),
+        "kpi_code": rows["kpi_code"].astype(str).to_numpy(),
+        "data_point": rows["data_point"].astype(str).to_numpy(),
+        "value": rows["value"].to_numpy(dtype="float64"),
+        "unit": rows["unit"].astype(str).to_numpy(),
+        "target": rows["target"].to_numpy(dtype="float64"),
+        "band": rows["band"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan),
+        "verified": rows["verified"].astype(str).to_numpy(),
+        "quality": rows["quality"].astype(str).to_numpy(),
+        "status": rows["status"].astype(str).to_numpy(),
+        "source": rows["source"].astype(str).to_numpy(),
+        "note": rows["note"].astype(str).to_numpy(),
+    }, index=pd.RangeIndex(n))
+    out["target_na"] = rows["target_na"].to_numpy(dtype=bool)
+    out["kpi_name"] = rows["kpi_name_nb" if lang == "nb" else "kpi_name_en"].astype(str).to_numpy()
+    out["dimension"] = rows["dimension"].astype(str).to_numpy()
+    out["sub_dimension"] = rows["sub_dimension"].astype(str).to_numpy()
+    out["category"] = rows["category"].astype(str).to_numpy()
+    out["challenge_area"] = rows["challenge_area"].astype(str).to_numpy()
+    out["score_band"] = rows["band_used"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
+    out["points"] = out["score_band"]
+    out["achievement_pct"] = rows["achievement"].to_numpy(dtype="float64")
+    return out
+
+
+def _number(v: float, decimal_comma: bool) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if float(v).is_integer() and abs(v) < 1e15:
+        text = str(int(v))
+    else:
+        text = np.format_float_positional(float(v), trim="-")
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def to_csv(frame: pd.DataFrame, lang: str) -> bytes:
+    """UTF-8 with BOM; nb: ``;`` and decimal comma, en: ``,`` and decimal point."""
+    nb = lang == "nb"
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";" if nb else ",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    cols = list(EXPORT_COLUMNS)
+    w.writerow(cols)
+    numeric = set(NUMERIC)
+    data = {c: frame[c].to_numpy() for c in cols if c in frame}
+    target_na = frame["target_na"].to_numpy() if "target_na" in frame else np.zeros(len(frame), dtype=bool)
+    for i in range(len(frame)):
+        row = []
+        for c in cols:
+            v = data[c][i]
+            if c == "target" and target_na[i]:
+                row.append("n/a")
+            elif c in numeric:
+                row.append(_number(v, nb))
+            else:
+                row.append(neutralise(v))
+        w.writerow(row)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_parquet(frame: pd.DataFrame) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = list(EXPORT_COLUMNS) + ["target_na"]
+    df = frame[cols].copy()
+    for c in ("band", "score_band", "points"):
+        df[c] = pd.array(df[c].to_numpy(), dtype="Float64").astype("Int8")
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the XLSX's Filters and Citation sheets say about the export."""
+    filters: dict[str, str]
+    permalink: str
+    lang: str
+    generated: str
+
+
+def _kpi_rows(catalogue: Catalogue, codes: list[str], lang: str) -> list[list]:
+    rows = []
+    for code in codes:
+        k = catalogue[code]
+        rows.append([
+            k.code, k.name_nb, k.name_en, k.definition(lang) or ("Definisjon ikke lagt inn ennå" if lang == "nb"
+                                                               else "Definition pending"),
+            k.unit(lang), k.direction, k.type, DIMENSIONS[k.dimension][0 if lang == "en" else 1],
+            SUB_DIMENSIONS[k.sub_dimension_code][0 if lang == "en" else 1],
+            CATEGORIES[k.category_code][0 if lang == "en" else 1],
+            "; ".join(f"{dp.slug}: {dp.label(lang)}" for dp in k.data_points),
+            ", ".join(k.sdg_itu), ", ".join(list(k.sdg_goals_ks) + list(k.sdg_targets_ks)),
+        ])
+    return rows
+
+
+def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context) -> bytes:
+    """Sheets Data, Metadata, Filters and Citation; numbers are number cells, text is neutralised."""
+    from openpyxl import Workbook
+
+    if len(frame) > XLSX_MAX_ROWS:
+        raise TooLarge(f"{len(frame)} rows do not fit in one XLSX sheet (at most {XLSX_MAX_ROWS}); "
+                       "use CSV or Parquet, which are always complete")
+    nb = ctx.lang == "nb"
+    wb = Workbook(write_only=True)
+    data = wb.create_sheet("Data")
+    cols = list(EXPORT_COLUMNS)
+    data.append(cols)
+    numeric = set(NUMERIC)
+    arrays = {c: frame[c].to_numpy() for c in cols}
+    target_na = frame["target_na"].to_numpy()
+    for i in range(len(frame)):
+        row = []
+        for c in cols:
+            v = arrays[c][i]
+            if c == "target" and target_na[i]:
+                row.append("n/a")
+            elif c in numeric:
+                row.append(None if v is None or (isinstance(v, float) and np.isnan(v)) else
+                           (int(v) if c in ("year", "band", "score_band", "points") else float(v)))
+            else:
+                row.append(neutralise(str(v)) if v != "" else None)
+        data.append(row)
+    meta = wb.create_sheet("Metadata")
+    meta.append(["code", "name_nb", "name_en", "definition", "unit", "direction", "type", "dimension",
+                 "sub_dimension", "category", "data_points", "sdg_itu", "sdg_ks"])
+    codes = [k.code for k in catalogue if k.code in set(frame["kpi_code"])]
+    for r in _kpi_rows(catalogue, codes, ctx.lang):
+        meta.append([neutralise(x) for x in r])
+    filt = wb.create_sheet("Filters")
+    filt.append(["filter" if not nb else "filter", "value" if not nb else "verdi"])
+    if not ctx.filters:
+        filt.append(["(none)" if not nb else "(ingen)", "all rows" if not nb else "alle rader"])
+    for k, v in ctx.filters.items():
+        filt.append([k, neutralise(v)])
+    filt.append(["lang", ctx.lang])
+    filt.append(["rows", len(frame)])
+    filt.append(["permalink", neutralise(ctx.permalink)])
+    filt.append(["generated", ctx.generated])
+    cite = wb.create_sheet("Citation")
+    cite.append(["source", "rows", "licence"])
+    counts = frame["source"].value_counts()
+    for src, n in sorted(counts.items(), key=lambda x: (-x[1], x[0])):
+        licence = ("ikke oppgitt av kilden" if nb else "not stated by the source")
+        cite.append([neutralise(src or ("(ingen kilde)" if nb else "(no source)")), int(n), licence])
+    cite.append([])
+    cite.append(["how to cite this dashboard" if not nb else "slik siterer du dashbordet",
+                 neutralise(f"{DASHBOARD_NAME}. {ctx.permalink} (hentet {ctx.generated})" if nb else
+                            f"{DASHBOARD_NAME}. {ctx.permalink} (retrieved {ctx.generated})")])
+    cite.append(["illustrative data" if not nb else "illustrative data",
+                 "Rader med status illustrative er ikke målinger." if nb else
+                 "Rows with status illustrative are not measurements."])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def file_name(filters: dict[str, str], fmt: str, today: dt.date | None = None) -> str:
+    """``u4ssc-observations_municipality-1149_dimension-EC_2026-11-23.csv``: what is inside, and when."""
+    today = today or dt.date.today()
+    parts = ["u4ssc-observations"]
+    for k, v in filters.items():
+        clean = re.sub(r"[^0-9A-Za-z]+", "-", v).strip("-")[:40]
+        if clean:
+            parts.append(f"{k.replace('_', '-')}-{clean}")
+    name = "_".join(parts)[:150]
+    return f"{name}_{today.isoformat()}.{fmt}"
+
+
+def challenge_names(lang: str) -> dict[str, str]:
+    return {k: v[0 if lang == "en" else 1] for k, v in CHALLENGE_AREAS.items()}
