@@ -1,4 +1,4 @@
-"""``python -m dashboard serve|validate|import`` (console script: ``asker-u4ssc``)."""
+"""``python -m dashboard serve|validate|import|export`` (console script: ``asker-u4ssc``)."""
 
 from __future__ import annotations
 
@@ -60,6 +60,51 @@ def cmd_import(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_export(args, settings: Settings) -> int:
+    """The same files as ``/api/v1/observations.<format>``, written atomically to ``-o FILE``."""
+    import datetime as dt
+
+    from data.export import Context, TooLarge, export_frame, to_csv, to_parquet, to_xlsx
+    from data.filters import FILTER_PARAMS, parse_filters
+    from data.importer import atomic_write
+    from data.repository import DataUnavailable, Repository
+
+    raw = {k: getattr(args, k) for k in FILTER_PARAMS if getattr(args, k, None) is not None}
+    try:
+        ds = Repository(settings.data_dir, settings.catalogue_path, settings.cache_dir).snapshot()
+    except DataUnavailable as exc:
+        print(f"export: the data cannot be read: {exc}", file=sys.stderr)
+        return 1
+    f = parse_filters(raw, ds)
+    if f.invalid:
+        for i in f.invalid:
+            print(f"export: --{i.parameter.replace('_', '-')} '{i.value}': {i.reason}", file=sys.stderr)
+        return 2
+    frame = export_frame(ds, f, args.lang)
+    if args.format == "csv":
+        body = to_csv(frame, args.lang)
+    elif args.format == "parquet":
+        body = to_parquet(frame)
+    else:
+        from urllib.parse import urlencode
+
+        params = {**f.as_params(), **({"lang": args.lang} if args.lang != "nb" else {})}
+        link = args.base_url.rstrip("/") + "/data" + ("?" + urlencode(params) if params else "")
+        try:
+            body = to_xlsx(frame, ds.catalogue, Context(f.as_params(), link, args.lang, dt.date.today().isoformat()))
+        except TooLarge as exc:
+            print(f"export: {exc}", file=sys.stderr)
+            return 1
+    out = Path(args.output)
+    try:
+        atomic_write(out, body)
+    except OSError as exc:
+        print(f"export: could not write {out}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{out}: {len(frame)} rows, {args.format}, lang={args.lang}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="asker-u4ssc", description="Asker U4SSC sustainability dashboard")
     sub = p.add_subparsers(dest="command")
@@ -71,6 +116,14 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("file")
     i = sub.add_parser("import", help="validate, then merge a file into the data directory (all or nothing)")
     i.add_argument("file")
+    e = sub.add_parser("export", help="write the filtered observations as CSV, XLSX or Parquet (same as the API)")
+    e.add_argument("--format", choices=("csv", "xlsx", "parquet"), required=True)
+    e.add_argument("-o", "--output", required=True, help="the file to write")
+    e.add_argument("--lang", choices=("nb", "en"), default="en", help="CSV separators and names (default en)")
+    e.add_argument("--base-url", default="http://127.0.0.1:8050", help="for the permalink in the XLSX Filters sheet")
+    for name in ("municipality", "year", "dimension", "sub_dimension", "category", "challenge_area", "band",
+                 "status", "verified", "q"):
+        e.add_argument(f"--{name.replace('_', '-')}", dest=name, help="as the API parameter of the same name")
     return p
 
 
@@ -80,4 +133,5 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["serve", *(argv or [])])
     settings = Settings.from_env(debug=getattr(args, "debug", False))
-    return {"serve": cmd_serve, "validate": cmd_validate, "import": cmd_import}[args.command](args, settings)
+    commands = {"serve": cmd_serve, "validate": cmd_validate, "import": cmd_import, "export": cmd_export}
+    return commands[args.command](args, settings)

@@ -35,6 +35,14 @@ class TooLarge(Exception):
     """The result does not fit the chosen format."""
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_safe(text: str) -> str:
+    """XLSX is XML: control characters it cannot hold become U+FFFD (visible, never dropped silently)."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
 def neutralise(text: object) -> object:
     """A text that cannot start a formula in Excel or LibreOffice."""
     if isinstance(text, str) and text and text[0] in FORMULA_START:
@@ -172,20 +180,20 @@ def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context) -> bytes:
                 row.append(None if v is None or (isinstance(v, float) and np.isnan(v)) else
                            (int(v) if c in ("year", "band", "score_band", "points") else float(v)))
             else:
-                row.append(neutralise(str(v)) if v != "" else None)
+                row.append(neutralise(xml_safe(str(v))) if v != "" else None)
         data.append(row)
     meta = wb.create_sheet("Metadata")
     meta.append(["code", "name_nb", "name_en", "definition", "unit", "direction", "type", "dimension",
                  "sub_dimension", "category", "data_points", "sdg_itu", "sdg_ks"])
     codes = [k.code for k in catalogue if k.code in set(frame["kpi_code"])]
     for r in _kpi_rows(catalogue, codes, ctx.lang):
-        meta.append([neutralise(x) for x in r])
+        meta.append([neutralise(xml_safe(x)) for x in r])
     filt = wb.create_sheet("Filters")
     filt.append(["filter" if not nb else "filter", "value" if not nb else "verdi"])
     if not ctx.filters:
         filt.append(["(none)" if not nb else "(ingen)", "all rows" if not nb else "alle rader"])
     for k, v in ctx.filters.items():
-        filt.append([k, neutralise(v)])
+        filt.append([k, neutralise(xml_safe(v))])
     filt.append(["lang", ctx.lang])
     filt.append(["rows", len(frame)])
     filt.append(["permalink", neutralise(ctx.permalink)])
@@ -195,7 +203,7 @@ def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context) -> bytes:
     counts = frame["source"].value_counts()
     for src, n in sorted(counts.items(), key=lambda x: (-x[1], x[0])):
         licence = ("ikke oppgitt av kilden" if nb else "not stated by the source")
-        cite.append([neutralise(src or ("(ingen kilde)" if nb else "(no source)")), int(n), licence])
+        cite.append([neutralise(xml_safe(src) or ("(ingen kilde)" if nb else "(no source)")), int(n), licence])
     cite.append([])
     cite.append(["how to cite this dashboard" if not nb else "slik siterer du dashbordet",
                  neutralise(f"{DASHBOARD_NAME}. {ctx.permalink} (hentet {ctx.generated})" if nb else

@@ -23,6 +23,9 @@ EXPORT_ONLY = ("kpi_name", "dimension", "sub_dimension", "category", "challenge_
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def unescape_text(cell: str) -> str:
     """Undo the export's formula guard: a leading apostrophe before a formula character is dropped."""
     if len(cell) >= 2 and cell[0] == "'" and cell[1] in FORMULA_START:
@@ -101,6 +104,10 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
                 ok = False
             if "\x00" in v:
                 bad(rownum, c, "contains a NUL character")
+                ok = False
+            elif CONTROL_RE.search(v):
+                code = ord(CONTROL_RE.search(v).group())
+                bad(rownum, c, f"contains the control character U+{code:04X} (only tab and line breaks are allowed)")
                 ok = False
         if not ok:
             continue

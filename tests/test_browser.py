@@ -263,3 +263,50 @@ def test_brw014_unknown_kpi_and_bad_compare_parameters_fall_back_with_notices(li
     assert "20x1" in notice and "ZZ" in notice and "9999" in notice
     assert page.locator("#compare-table thead th").count() == 2  # the indicator column and Asker
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("width", [1280, 320])
+def test_brw015_data_page_renders_with_zero_axe(live_server, page_factory, lang, width):
+    page = open_page(page_factory, f"{live_server.url}/data?lang={lang}", width=width)
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.locator("#data-table tbody tr").count() == 50  # one page, never every row
+    assert page.locator("#page-next").count() == 1
+    screenshot(page, f"data-{lang}-{width}")
+    assert axe_violations(page) == []
+
+
+def test_brw016_analyst_filters_exports_and_the_file_matches_the_table(live_server, page_factory, tmp_path):
+    import csv
+    import io
+
+    page = open_page(page_factory, f"{live_server.url}/data")
+    page.select_option(ctl("cities"), "1149")
+    expect(page.locator("#data-count")).to_contain_text("rader passer", timeout=20000)
+    expect(page).to_have_url(re.compile("municipality=1149"), timeout=20000)
+    page.select_option(ctl("dimension"), "EC")
+    expect(page).to_have_url(re.compile("dimension=EC"), timeout=20000)
+    expect(page.locator("#data-count")).to_contain_text("14 rader", timeout=20000)
+    codes = page.locator("#data-table tbody th").all_inner_texts()
+    values = page.locator("#data-table tbody tr td:nth-child(10)").all_inner_texts()
+    assert len(codes) == 14
+    # sorting by value keeps the filter and the count
+    page.locator("#data-table thead a", has_text="Verdi").click()
+    expect(page).to_have_url(re.compile("sort=value"), timeout=20000)
+    expect(page.locator("#data-count")).to_contain_text("14 rader", timeout=20000)
+    page.locator("#export-summary").click()
+    expect(page.locator("#export-csv")).to_be_visible()
+    assert axe_violations(page) == []  # with the export menu open
+    with page.expect_download() as dl:
+        page.locator("#export-csv").click()
+    download = dl.value
+    assert "municipality-1149" in download.suggested_filename and "dimension-EC" in download.suggested_filename
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert len(rows) == 14
+    assert sorted(r["kpi_code"] for r in rows) == sorted(codes)
+    table_values = sorted(float(v.replace("\u202f", "").replace(",", ".")) for v in values if v != "–")
+    file_values = sorted(float(r["value"].replace(",", ".")) for r in rows if r["value"])
+    assert table_values == pytest.approx(file_values, abs=0.005)  # the table rounds to two decimals

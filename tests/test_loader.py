@@ -48,6 +48,8 @@ def test_obs002_norwegian_convention_semicolon_and_decimal_comma(tmp_path, catal
     ("3203,Asker,2024,EC: ICT: ICT: 4C,5g,1,%,,,no,,reported,s,", "data_point", "not a data point"),
     ("3203,Asker,2024,EC: ICT: ICT: 1C,,1,%,,,no,,reported,,", "source", "every value needs its source"),
     ("3203,Asker,2024,EC: ICT: ICT: 1C,,,%,,,no,,reported,s,", "value", "use not_reported"),
+    ("3203,Asker,2024,EC: ICT: ICT: 1C,,1,%,,,no,,reported,bell\x07,", "source", "control character U+0007"),
+    ("3203,Asker,2024,EC: ICT: ICT: 1C,,1,%,,,no,,reported,s,x\x1b[31m", "note", "control character U+001B"),
 ])
 def test_obs003_bad_cells_name_file_row_and_column(tmp_path, catalogue, row, column, words):
     found = problems(tmp_path, HEADER + "\n" + GOOD + row + "\n", catalogue)
