@@ -31,6 +31,10 @@ run: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/gunicorn --bind $${HOST:-127.0.0.1}:$${PORT:-8050} --workers $${WORKERS:-2} --threads $${THREADS:-4} dashboard.wsgi:server
 
+# 10 minutes of mixed traffic against gunicorn: errors and memory growth (not part of `make test`).
+soak: $(STAMP)
+	$(PY) scripts/soak.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 

@@ -117,6 +117,34 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
                 resp.set_data(body.replace('<html lang="nb">', '<html lang="en">', 1))
         return resp
 
+    @server.before_request
+    def _callback_guard():
+        if request.path != "/_dash-update-component" or request.method != "POST":
+            return None
+        body = request.get_json(silent=True)
+        problem = security.callback_request_problem(body, app.callback_map)
+        if problem:
+            return jsonify({"error": f"invalid callback request: {problem}"}), 400
+        return None
+
+    @server.errorhandler(Exception)
+    def _unexpected(exc):
+        from werkzeug.exceptions import HTTPException
+
+        if isinstance(exc, HTTPException):
+            if request.path.startswith(("/api/", "/_dash")):
+                return jsonify({"error": exc.name}), exc.code
+            return exc
+        server.logger.exception("unhandled error on %s", request.path)
+        if request.path.startswith("/_dash-update-component"):
+            return jsonify({"error": "the callback could not run; nothing was changed"}), 400
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "internal error; nothing was changed"}), 500
+        from layouts.errors import unavailable_html
+
+        body = unavailable_html(security.wants_lang(request), [])
+        return Response(body, status=500, mimetype="text/html")
+
     @server.errorhandler(413)
     def _too_large(_exc):
         return jsonify({"error": f"request body larger than {settings.max_request_bytes} bytes"}), 413

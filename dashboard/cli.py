@@ -29,7 +29,8 @@ def cmd_serve(args, settings: Settings) -> int:
 
 def cmd_validate(args, settings: Settings) -> int:
     try:
-        plan = plan_import(Path(args.file), settings.data_dir, _catalogue(settings), settings.max_import_bytes)
+        plan = plan_import(Path(args.file), settings.data_dir, _catalogue(settings), settings.max_import_bytes,
+                           settings.max_import_rows)
     except DataError as exc:
         print(f"{args.file}: refused, {len(exc.problems)} problem(s):", file=sys.stderr)
         for p in exc.problems:
@@ -43,7 +44,8 @@ def cmd_validate(args, settings: Settings) -> int:
 
 def cmd_import(args, settings: Settings) -> int:
     try:
-        plan = plan_import(Path(args.file), settings.data_dir, _catalogue(settings), settings.max_import_bytes)
+        plan = plan_import(Path(args.file), settings.data_dir, _catalogue(settings), settings.max_import_bytes,
+                           settings.max_import_rows)
         apply_import(plan)
     except DataError as exc:
         print(f"{args.file}: refused, nothing was changed. {len(exc.problems)} problem(s):", file=sys.stderr)

@@ -44,6 +44,53 @@ def install(server: Flask, script_hashes, hsts: bool, max_request_bytes: int) ->
         return resp
 
 
+MAX_CALLBACK_ITEMS = 60
+
+
+def callback_request_problem(body: object, callbacks: dict) -> str | None:
+    """Why a ``/_dash-update-component`` body is not one our pages could send, or None.
+
+    Checked before Dash sees it, so a malformed or unknown call is a 400 and
+    never reaches a callback (Dash itself answers such bodies with a 500).
+    """
+    if not isinstance(body, dict):
+        return "the body must be a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callbacks:
+        return "unknown callback output"
+    spec = callbacks[output]
+    for key in ("inputs", "state"):
+        items = body.get(key, [])
+        if not isinstance(items, list) or len(items) > MAX_CALLBACK_ITEMS:
+            return f"'{key}' must be a list of at most {MAX_CALLBACK_ITEMS} items"
+        if len(items) != len(spec.get(key, [])):
+            return f"'{key}' must have {len(spec.get(key, []))} item(s) for this callback"
+        for item in items:
+            group = item if isinstance(item, list) else [item]
+            if len(group) > MAX_CALLBACK_ITEMS:
+                return f"'{key}' holds a group of more than {MAX_CALLBACK_ITEMS} items"
+            for one in group:
+                if not isinstance(one, dict) or "id" not in one or not isinstance(one.get("property"), str):
+                    return f"every item of '{key}' needs an id and a property"
+                if not isinstance(one["id"], (str, dict)):
+                    return f"an id in '{key}' must be a string or an object"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "'changedPropIds' must be a list of strings"
+    outputs = body.get("outputs")
+    if isinstance(outputs, dict):
+        outputs = [outputs]
+    if not isinstance(outputs, list) or not outputs or len(outputs) > MAX_CALLBACK_ITEMS:
+        return "'outputs' must be an object or a non-empty list"
+    for one in outputs:
+        group = one if isinstance(one, list) else [one]
+        for o in group:
+            if not isinstance(o, dict) or not isinstance(o.get("id"), (str, dict)) \
+                    or not isinstance(o.get("property"), str):
+                return "every output needs an id and a property"
+    return None
+
+
 def wants_lang(req: Request) -> str:
     lang = (req.args.get("lang") or "").strip().lower()
     return lang if lang in ("nb", "en") else "nb"

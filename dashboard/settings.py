@@ -30,6 +30,7 @@ class Settings:
     reload_check_seconds: float = 5.0
     max_request_bytes: int = 1024 * 1024
     max_import_bytes: int = 512 * 1024 * 1024
+    max_import_rows: int = 5_000_000
     hsts: bool = False
 
     @classmethod
@@ -48,6 +49,10 @@ class Settings:
             kw["debug"] = _bool(e["DASHBOARD_DEBUG"])
         if e.get("DASHBOARD_HSTS"):
             kw["hsts"] = _bool(e["DASHBOARD_HSTS"])
+        if e.get("DASHBOARD_MAX_IMPORT_BYTES"):
+            kw["max_import_bytes"] = int(e["DASHBOARD_MAX_IMPORT_BYTES"])
+        if e.get("DASHBOARD_MAX_IMPORT_ROWS"):
+            kw["max_import_rows"] = int(e["DASHBOARD_MAX_IMPORT_ROWS"])
         if e.get("DASHBOARD_RELOAD_SECONDS"):
             kw["reload_check_seconds"] = float(e["DASHBOARD_RELOAD_SECONDS"])
         kw.update(overrides)

@@ -102,7 +102,11 @@ def _keys(df: pd.DataFrame, key: tuple) -> list[tuple]:
     return list(zip(*cols))
 
 
-def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportPlan:
+DEFAULT_MAX_ROWS = 5_000_000  # five times the national-scale dataset
+
+
+def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int = DEFAULT_MAX_BYTES,
+                max_rows: int = DEFAULT_MAX_ROWS) -> ImportPlan:
     """Validate ``path`` and work out what importing it would change. Writes nothing."""
     path = Path(path)
     from .ssb import is_jsonstat, read_jsonstat  # local import: optional format
@@ -110,7 +114,7 @@ def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int
     if is_jsonstat(path):
         new = read_jsonstat(path, max_bytes=max_bytes)
         return _plan_finance(new, Path(data_dir))
-    table = read_table(path, max_bytes=max_bytes)
+    table = read_table(path, max_bytes=max_bytes, max_rows=max_rows)
     if _is_finance(table.header):
         new, problems = validate_finance_table(table, table.name)
         if problems:

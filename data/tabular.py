@@ -37,7 +37,16 @@ def detect_separator(header_line: str) -> str:
     return ","
 
 
-def read_table(path: Path, max_bytes: int | None = None) -> Table:
+def read_table(path: Path, max_bytes: int | None = None, max_rows: int | None = None) -> Table:
+    """Read a CSV or XLSX file, refusing it when larger than ``max_bytes`` or longer than ``max_rows``."""
+    table = _read_table(path, max_bytes)
+    if max_rows is not None and len(table.rows) > max_rows:
+        raise DataError([Problem(table.name, f"has {len(table.rows)} data rows, more than the limit of {max_rows} "
+                                             "(DASHBOARD_MAX_IMPORT_ROWS)")])
+    return table
+
+
+def _read_table(path: Path, max_bytes: int | None = None) -> Table:
     path = Path(path)
     name = path.name
     try:

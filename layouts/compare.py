@@ -129,7 +129,7 @@ def matrix_block(units: list[tuple[str, str]], rows: pd.DataFrame, catalogue: Ca
             value = "–" if pd.isna(r.value) else f"{fmt_value(r.value, lang)} {kpi.unit(lang, dp)}"
             h_row.append(f"{names.get(m, m)} {int(r.year)} – {label}: {value}; "
                          f"{t(f'band.{band}', lang) if band else t('band.none', lang)}; "
-                         f"{t('status.' + str(r.status), lang)}")
+                         f"{t('status.' + str(r.status), lang)}; {t('kpi.source', lang)}: {r.source or '–'}")
             cells.append(_cell(r, catalogue, lang))
         bands.append(b_row)
         hover.append(h_row)

@@ -104,3 +104,57 @@ def test_app007_navigation_callback_through_dash(client):
 def test_app008_oversized_request_is_refused(client):
     r = client.post("/_dash-update-component", data=b"x" * (2 * 1024 * 1024), content_type="application/json")
     assert r.status_code == 413
+
+
+def _assert_headers(r, what):
+    h = r.headers
+    csp = h.get("Content-Security-Policy", "")
+    script_src = next((p for p in csp.split(";") if p.strip().startswith("script-src")), "")
+    assert script_src and "unsafe-inline" not in script_src and "unsafe-eval" not in script_src, what
+    assert "frame-ancestors 'none'" in csp, what
+    assert h.get("X-Content-Type-Options") == "nosniff", what
+    assert h.get("Referrer-Policy"), what
+    assert "Werkzeug" not in h.get("Server", ""), what
+
+
+def test_app009_security_headers_on_every_kind_of_response(make_app, data_dir):
+    import re
+
+    client = make_app().server.test_client()
+    page = client.get("/")
+    script = re.findall(r'src="(/_dash-component-suites/[^"]+)"', page.get_data(as_text=True))[0]
+    cases = {
+        "page": page, "page en": client.get("/data?lang=en"), "404 page": client.get("/no/such/page"),
+        "dash layout": client.get("/_dash-layout"), "dash dependencies": client.get("/_dash-dependencies"),
+        "component suite": client.get(script), "asset": client.get("/assets/style.css"),
+        "vendor css": client.get("/vendor/bootstrap.min.css"), "healthz": client.get("/healthz"),
+        "api json": client.get("/api/v1/indicators.json"), "api csv": client.get("/api/v1/observations.csv"),
+        "api 400": client.get("/api/v1/observations.json?year=x"), "api 404": client.get("/api/v1/nothing.json"),
+        "callback 400": client.post("/_dash-update-component", data=b"[]", content_type="application/json"),
+        "413": client.post("/_dash-update-component", data=b"x" * (2 * 1024 * 1024),
+                           content_type="application/json"),
+    }
+    for what, r in cases.items():
+        _assert_headers(r, what)
+    assert cases["callback 400"].status_code == 400 and cases["413"].status_code == 413
+    # and the 503 page when the data is broken
+    (data_dir / "observations.csv").write_text("not,a,template\n", encoding="utf-8")
+    broken = make_app().server.test_client()
+    for url in ("/", "/api/v1/observations.json", "/healthz"):
+        r = broken.get(url)
+        assert r.status_code == 503, url
+        _assert_headers(r, f"503 {url}")
+
+
+def test_app010_callback_errors_give_400_without_details(client):
+    client.get("/")
+    bad = {"output": f"{ids.URL}.search", "outputs": {"id": ids.URL, "property": "search"},
+           "inputs": [[{"id": ids.url_param("year"), "property": "value", "value": {"deep": ["x"]}}]],
+           "state": [{"id": ids.URL_STATE, "property": "data", "value": "not a dict"},
+                     {"id": ids.URL, "property": "search", "value": 12}], "changedPropIds": []}
+    r = client.post("/_dash-update-component", data=json.dumps(bad), content_type="application/json")
+    assert r.status_code in (200, 204, 400)
+    assert b"Traceback" not in r.data and b".py" not in r.data
+    unknown = dict(bad, output="no-such-component.children")
+    r = client.post("/_dash-update-component", data=json.dumps(unknown), content_type="application/json")
+    assert r.status_code == 400 and b"unknown callback output" in r.data

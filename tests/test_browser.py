@@ -310,3 +310,65 @@ def test_brw016_analyst_filters_exports_and_the_file_matches_the_table(live_serv
     table_values = sorted(float(v.replace("\u202f", "").replace(",", ".")) for v in values if v != "–")
     file_values = sorted(float(r["value"].replace(",", ".")) for r in rows if r["value"])
     assert table_values == pytest.approx(file_values, abs=0.005)  # the table rounds to two decimals
+
+
+def test_brw017_indicator_views_survive_a_copied_link(live_server, page_factory):
+    page = open_page(page_factory, f"{live_server.url}/indicators?lang=en&municipality=1103&q=water")
+    assert page.locator(ctl("q")).input_value() == "water"
+    assert page.locator(ctl("municipality")).input_value() == "1103"
+    n = page.locator("#indicators-table tbody tr").count()
+    assert 0 < n < 91
+    page.locator(ctl("municipality")).select_option("1149")
+    expect(page).to_have_url(re.compile("municipality=1149"), timeout=20000)
+    assert "q=water" in page.url
+    fresh = open_page(page_factory, page.url)
+    assert fresh.locator(ctl("q")).input_value() == "water"
+    assert fresh.locator("#indicators-table tbody tr").count() == n
+    kpi = open_page(page_factory, f"{live_server.url}/indicators/ec-ict-ict-2c?municipality=1103&lang=en")
+    assert kpi.locator(ctl("municipality")).input_value() == "1103"
+    assert "Stavanger" in kpi.locator("#series-heading").inner_text()
+
+
+POISON_NAME = "<img src=x onerror=alert(1)>"
+POISON_SOURCE = "javascript:alert(1)"
+POISON_NOTE = "[klikk](javascript:alert(1))"
+POISON_QUALITY = "<script>alert(2)</script>"
+
+
+@pytest.fixture()
+def poisoned_server(data_dir, make_app):
+    import csv
+
+    path = data_dir / "observations.csv"
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        for year, value in ((2022, 40), (2023, 50)):
+            w.writerow(["9001", POISON_NAME, year, "EC: ICT: ICT: 1C", "", value, "%", 100, "", "no", POISON_QUALITY,
+                        "reported", POISON_SOURCE, POISON_NOTE])
+            w.writerow(["9001", POISON_NAME, year, "EC: ICT: ICT: 4C", "3g", value, "%", 100, "", "no",
+                        POISON_QUALITY, "reported", POISON_SOURCE, POISON_NOTE])
+    with LiveServerCtx(make_app()) as srv:
+        yield srv
+
+
+def LiveServerCtx(app):
+    from tests.conftest import LiveServer
+
+    return LiveServer(app)
+
+
+@pytest.mark.parametrize("path", [
+    "/?municipality=9001", "/challenges?municipality=9001", "/challenges/digital?municipality=9001",
+    "/indicators?municipality=9001", "/indicators/ec-ict-ict-1c?municipality=9001",
+    "/compare?municipality=9001,3203&category=EC: ICT: ICT", "/data?municipality=9001",
+])
+def test_brw018_poisoned_data_is_shown_as_text_and_never_runs(poisoned_server, page_factory, path):
+    page = open_page(page_factory, poisoned_server.url + path)
+    text = page.locator("#main-content").inner_text()
+    assert POISON_NAME in text  # the municipality's name, as literal text
+    if "indicators/" in path or path.startswith("/data"):
+        assert POISON_SOURCE in text and POISON_QUALITY in text
+    assert page.locator("#main-content img").count() == 0
+    assert page.locator("#main-content script").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.wait_for_timeout(300)  # give any injected handler the chance to fire; page_factory fails on a dialog

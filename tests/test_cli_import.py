@@ -68,16 +68,31 @@ BAD_FILES = {
     "empty.csv": "",
     "header_only.csv": HEADER + "\n",
     "nan_value.csv": HEADER + "\n" + ROW.replace("99.1", "NaN"),
+    "inf_value.csv": HEADER + "\n" + ROW.replace("99.1", "-inf"),
+    "control_char.csv": HEADER + "\n" + ROW.replace("Høy", "H\x1b[2Jøy"),
+    "fake.xlsx": "this is text with an xlsx name",
 }
 
 
-@pytest.mark.parametrize("name", sorted(BAD_FILES) + ["latin1.csv", "binary.csv"])
+@pytest.mark.parametrize("name", sorted(BAD_FILES) + ["latin1.csv", "binary.csv", "formula.xlsx", "zipbomb.xlsx"])
 def test_cli004_bad_files_are_refused_and_nothing_changes(env, tmp_path, capsys, name):
     f = tmp_path / name
     if name == "latin1.csv":
         f.write_bytes((HEADER + "\n" + ROW).encode("latin-1"))
     elif name == "binary.csv":
         f.write_bytes(b"\x00\x01\x02" * 100)
+    elif name == "formula.xlsx":
+        wb = openpyxl.Workbook()
+        wb.active.append(list(COLUMNS))
+        wb.active.append(["3203", "Asker", 2023, "EC: ICT: ICT: 1C", None, "=1+1", "%", 100, None, "yes", None,
+                          "verified", "s", None])
+        wb.save(f)
+    elif name == "zipbomb.xlsx":
+        import zipfile
+
+        with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("xl/worksheets/sheet1.xml", "<a>" + "0" * (300 * 1024 * 1024) + "</a>")
     else:
         f.write_text(BAD_FILES[name], encoding="utf-8")
     before = snapshot(env)
@@ -101,3 +116,19 @@ def test_cli005_rows_out_of_key_order_are_classified_correctly(env, tmp_path, ca
     out = capsys.readouterr().out
     assert "0 added, 0 replaced, 3 unchanged" in out and "nothing changed" in out
     assert snapshot(env) == after
+
+
+@pytest.mark.parametrize("limit,value,words", [
+    ("DASHBOARD_MAX_IMPORT_ROWS", "2", "more than the limit of 2"),
+    ("DASHBOARD_MAX_IMPORT_BYTES", "200", "more than the limit of 200"),
+])
+def test_cli006_files_over_the_size_or_row_limit_are_refused(env, tmp_path, capsys, monkeypatch, limit, value, words):
+    monkeypatch.setenv(limit, value)
+    f = tmp_path / "big.csv"
+    f.write_text(HEADER + "\n" + ROW + ROW.replace("2023", "2022") + ROW.replace("2023", "2021"), encoding="utf-8")
+    before = snapshot(env)
+    assert main(["validate", str(f)]) == 1
+    assert main(["import", str(f)]) == 1
+    err = capsys.readouterr().err
+    assert words in err and "big.csv" in err
+    assert snapshot(env) == before
