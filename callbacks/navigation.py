@@ -111,6 +111,12 @@ def register(app, repo) -> None:
         return no_update if out is None or out == (search or "") else out
 
     app.clientside_callback(
+        ClientsideFunction(namespace="dashboard", function_name="print"),
+        Output(ids.PRINT_SINK, "children"),
+        Input(ids.PRINT_BUTTON, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         ClientsideFunction(namespace="dashboard", function_name="setLang"),
         Output(ids.LANG_SINK, "children"),
         Input(ids.URL, "search"),

@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     app.layout = html.Div([
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         html.Div(id=ids.LANG_SINK, hidden=True),
+        html.Div(id=ids.PRINT_SINK, hidden=True),
         html.Div(id=ids.LIVE_REGION, className="visually-hidden", **{"aria-live": "polite"}),
         dash.page_container,
     ])

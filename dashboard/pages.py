@@ -13,7 +13,7 @@ from data.params import MAX_PARAM_CHARS, parse_page_params
 from data.queries import area_units, challenge_summaries, finance_view, overview
 from data.repository import DataUnavailable, Repository
 from data.taxonomy import CHALLENGE_AREAS
-from layouts import about, data_page, errors, shell
+from layouts import about, accessibility, data_page, errors, shell
 from layouts import challenges as challenges_layout
 from layouts import compare as compare_layout
 from layouts import finance as finance_layout
@@ -229,5 +229,11 @@ def register(app: dash.Dash, repo: Repository) -> None:
     dash.register_page("data", path="/data", layout=guarded(data_view), title="Data – U4SSC Asker", name="Data")
     dash.register_page("finance", path="/finance", layout=guarded(finance_page), title="Økonomi – U4SSC Asker",
                        name="Økonomi")
+    def accessibility_page(**kwargs):
+        p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
+        return shell.page(p.lang, "/about/accessibility", _search(kwargs), accessibility.layout(p.lang))
+
+    dash.register_page("accessibility", path="/about/accessibility", layout=guarded(accessibility_page),
+                       title="Tilgjengelighetserklæring – U4SSC Asker", name="Tilgjengelighet")
     dash.register_page("about", path="/about", layout=guarded(about_page), title="Om tallene – U4SSC Asker", name="Om")
     dash.register_page("not_found_404", path="/404", layout=not_found_page, title="Fant ikke siden")

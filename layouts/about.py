@@ -76,4 +76,6 @@ def layout(lang: str, kpi_count: int, unit_count: int) -> list:
         html.H2(x["data.h"], id="data"),
         html.Ul([html.Li(x[k]) for k in ("data.catalogue", "data.cities", "data.asker", "data.finance", "data.challenges")]),
         html.H2(x["status.h"]), html.P(x["status.p"]),
+        html.P(html.A(t("footer.accessibility", lang), href="/about/accessibility" + ("?lang=en" if lang == "en"
+                                                                                     else ""))),
     ]

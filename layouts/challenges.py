@@ -121,7 +121,7 @@ def _chart(units: pd.DataFrame, catalogue: Catalogue, lang: str, area_name: str,
     fig = score_bars(labels, a, [int(b) for b in u["band_used"]], lang, axis_key="ch.chart.axis", cap=120)
     return [html.P(sentence, id=sid, className="chart-sentence"),
             html.Div(dcc.Graph(id=gid, figure=fig, config={"displayModeBar": False, "responsive": True}),
-                     className="chart", **{"aria-describedby": sid})]
+                     className="chart chart-tall" if len(a) > 10 else "chart", **{"aria-describedby": sid})]
 
 
 def area_layout(s: AreaSummary, units: pd.DataFrame, catalogue: Catalogue, lang: str, munis, years, muni: str,

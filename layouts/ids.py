@@ -5,6 +5,8 @@ LANG_SINK = "app-lang-sink"
 LIVE_REGION = "app-live-region"
 
 URL_STATE = "app-url-state"
+PRINT_BUTTON = "app-print-button"
+PRINT_SINK = "app-print-sink"
 OVERVIEW_SUBDIM_GRAPH = "overview-subdimension-graph"
 
 

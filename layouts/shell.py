@@ -12,6 +12,20 @@ NAV = (("/", "nav.overview"), ("/challenges", "nav.challenges"), ("/indicators",
        ("/compare", "nav.compare"), ("/finance", "nav.finance"), ("/data", "nav.data"), ("/about", "nav.about"))
 
 
+def _permalink(path: str, search: str) -> str:
+    from flask import has_request_context, request
+
+    host = request.host_url.rstrip("/") if has_request_context() else ""
+    return f"{host}{path}{search}"
+
+
+def _today(lang: str) -> str:
+    import datetime as dt
+
+    d = dt.date.today()
+    return f"{d.day}.{d.month}.{d.year}" if lang == "nb" else d.isoformat()
+
+
 def page(lang: str, path: str, search: str, content: list, fingerprint: str | None = None,
          state: dict | None = None) -> html.Div:
     """``state``: the value each url-param control on the page was drawn with (see callbacks.navigation)."""
@@ -25,7 +39,9 @@ def page(lang: str, path: str, search: str, content: list, fingerprint: str | No
             className="nav-link" + (" active" if current else ""),
             **({"aria-current": "page"} if current else {}),
         ), className="nav-item"))
-    footer = [html.P(t("footer.text", lang))]
+    lang_q = with_params("", lang=lang if lang != "nb" else None)
+    footer = [html.P(t("footer.text", lang)),
+              html.P(html.A(t("footer.accessibility", lang), href="/about/accessibility" + lang_q))]
     if fingerprint:
         footer.append(html.P(t("footer.data_version", lang, fingerprint=fingerprint[:12]), className="small"))
     return html.Div([
@@ -40,7 +56,15 @@ def page(lang: str, path: str, search: str, content: list, fingerprint: str | No
                 className="nav-link lang-switch", title=t("nav.language_label", lang),
             ), className="nav-item")], className="nav"), **{"aria-label": t("nav.label", lang)}),
         ], className="site-header"),
-        html.Main(content, id="main-content", tabIndex=-1, className="container-fluid main"),
+        html.Main([
+            html.Div([
+                html.Button(t("print.button", lang), id=ids.PRINT_BUTTON, type="button",
+                            className="btn btn-outline-primary btn-sm print-button"),
+            ], className="page-tools"),
+            html.Div([html.P(t("print.permalink", lang, url=_permalink(path, search))),
+                      html.P(t("print.date", lang, date=_today(lang)))], className="print-only print-meta"),
+            *content,
+        ], id="main-content", tabIndex=-1, className="container-fluid main"),
         html.Footer(footer, className="site-footer"),
         dcc.Store(id=ids.URL_STATE, data={k: "" if v is None else str(v) for k, v in (state or {}).items()}),
     ], className="app-shell", lang=lang)
