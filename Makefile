@@ -4,9 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
 CHROMIUM_PATH ?= /usr/bin/chromium
-export CHROMIUM_PATH
+REDIS_SERVER ?= redis-server
+export CHROMIUM_PATH REDIS_SERVER
 
-.PHONY: run test serve bench soak lint setup chromium clean lock
+.PHONY: run test serve bench soak lint setup chromium redis clean lock
 
 setup: $(STAMP)
 
@@ -25,11 +26,20 @@ chromium:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
 	fi
 
+# Debian's redis-server: the shared-cache tests start their own instance (never a system service).
+redis:
+	@if command -v $(REDIS_SERVER) >/dev/null 2>&1; then echo "redis-server: $$(command -v $(REDIS_SERVER))"; \
+	else \
+	  echo "installing Debian's redis-server (needed by the shared-cache tests)"; \
+	  SUDO=""; [ "$$(id -u)" = "0" ] || SUDO="sudo"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server; \
+	fi
+
 run: $(STAMP)
 	$(PY) -m dashboard serve
 
 serve: $(STAMP)
-	$(VENV)/bin/gunicorn --bind $${HOST:-127.0.0.1}:$${PORT:-8050} --workers $${WORKERS:-2} --threads $${THREADS:-4} dashboard.wsgi:server
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py dashboard.wsgi:server
 
 # 10 minutes of mixed traffic against gunicorn: errors and memory growth (not part of `make test`).
 soak: $(STAMP)
@@ -38,7 +48,7 @@ soak: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium redis
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -44,8 +44,20 @@ def _bootstrap_css_path():
 def create_app(settings: Settings | None = None, repo: Repository | None = None) -> Dash:
     settings = settings or Settings.from_env()
     if repo is None:
+        cache = None
+        if settings.redis_url:
+            from data.cache import RedisCache
+
+            cache = RedisCache(settings.redis_url)
         repo = Repository(settings.data_dir, settings.catalogue_path, settings.cache_dir,
-                          check_interval=settings.reload_check_seconds)
+                          check_interval=settings.reload_check_seconds, cache=cache)
+    import plotly.io as pio
+
+    try:  # plotly imports PIL lazily while serialising; two threads doing that at once break the import
+        import PIL.Image  # noqa: F401
+    except ImportError:
+        pass
+    pio.json.config.default_engine = "orjson"  # Dash serialises figures and layouts through plotly.io
     app = Dash(
         __name__,
         use_pages=True,
@@ -88,6 +100,9 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     @server.route("/healthz")
     def _healthz():
         st = repo.status()
+        stats = getattr(repo.cache, "stats", None)
+        if callable(stats):
+            st["cache"] = stats()
         return jsonify(st), (200 if st["status"] == "ok" else 503)
 
     @server.before_request
@@ -150,5 +165,6 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     def _too_large(_exc):
         return jsonify({"error": f"request body larger than {settings.max_request_bytes} bytes"}), 413
 
+    security.install_compression(server)
     security.install(server, app.csp_hashes, settings.hsts, settings.max_request_bytes)
     return app

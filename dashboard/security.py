@@ -44,6 +44,34 @@ def install(server: Flask, script_hashes, hsts: bool, max_request_bytes: int) ->
         return resp
 
 
+COMPRESSIBLE = ("application/json", "text/csv")
+MIN_COMPRESS_BYTES = 1024
+
+
+def install_compression(server: Flask) -> None:
+    """Gzip JSON and CSV answers (callbacks, layouts, API) when the client accepts it.
+
+    The big static bundles are left alone: Dash serves them with a year-long
+    browser cache, so compressing them in Python on every request buys nothing.
+    """
+    import gzip
+
+    @server.after_request
+    def _gzip(resp):
+        if (resp.mimetype not in COMPRESSIBLE or resp.direct_passthrough or resp.status_code < 200
+                or "Content-Encoding" in resp.headers
+                or "gzip" not in request.headers.get("Accept-Encoding", "").lower()):
+            return resp
+        body = resp.get_data()
+        if len(body) < MIN_COMPRESS_BYTES:
+            return resp
+        resp.set_data(gzip.compress(body, compresslevel=5))
+        resp.headers["Content-Encoding"] = "gzip"
+        resp.headers["Content-Length"] = str(len(resp.get_data()))
+        resp.vary.add("Accept-Encoding")
+        return resp
+
+
 MAX_CALLBACK_ITEMS = 60
 
 

@@ -49,6 +49,9 @@ class MemoryCache:
         with self._lock:
             self._data.clear()
 
+    def stats(self) -> dict:
+        return {"backend": "memory", "hits": self.hits, "misses": self.misses}
+
 
 def memoised(cache: Cache, key: Hashable, compute: Callable[[], Any]) -> Any:
     value = cache.get(key)
@@ -56,3 +59,62 @@ def memoised(cache: Cache, key: Hashable, compute: Callable[[], Any]) -> Any:
         value = compute()
         cache.set(key, value)
     return value
+
+
+class RedisCache:
+    """A cache shared by every worker and machine: Redis behind a small per-process LRU.
+
+    Values are pickled (they are our own frames and dataclasses, never user
+    input). Keys are hashed and carry a prefix; entries expire after ``ttl``
+    seconds. A Redis outage never breaks a page: the value is computed again.
+    """
+
+    def __init__(self, url: str, prefix: str = "asker-u4ssc:", ttl: int = 24 * 3600, local_items: int = 128,
+                 max_bytes: int = 64 * 1024 * 1024):
+        import redis
+
+        self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        self.prefix, self.ttl, self.max_bytes = prefix, ttl, max_bytes
+        self.local = MemoryCache(local_items)
+        self.hits = 0  # served from Redis (computed by this or another process)
+        self.misses = 0
+        self.errors = 0
+
+    def _key(self, key: Hashable) -> str:
+        import hashlib
+
+        return self.prefix + hashlib.sha256(repr(key).encode()).hexdigest()[:40]
+
+    def get(self, key: Hashable) -> Any | None:
+        value = self.local.get(key)
+        if value is not None:
+            return value
+        import pickle
+
+        try:
+            raw = self._redis.get(self._key(key))
+        except Exception:
+            self.errors += 1
+            return None
+        if raw is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        value = pickle.loads(raw)
+        self.local.set(key, value)
+        return value
+
+    def set(self, key: Hashable, value: Any) -> None:
+        import pickle
+
+        self.local.set(key, value)
+        raw = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(raw) > self.max_bytes:
+            return
+        try:
+            self._redis.set(self._key(key), raw, ex=self.ttl)
+        except Exception:
+            self.errors += 1
+
+    def stats(self) -> dict:
+        return {"backend": "redis", "hits": self.hits, "misses": self.misses, "errors": self.errors}

@@ -185,11 +185,8 @@ def build_enriched(obs: pd.DataFrame, cat: Catalogue, challenges: pd.DataFrame) 
     meta["challenge_area"] = meta["kpi_code"].map(areas).fillna("")
     df = obs.merge(meta, on="kpi_code", how="left")
     for c in ("dimension", "sub_dimension", "category", "challenge_area", "kpi_code", "municipality_code",
-              "status", "verified"):
-        df[c] = df[c].astype("category")
-    df["_search"] = (df["kpi_code"].astype(str) + "\u0000" + df["kpi_name_en"].astype(str) + "\u0000"
-                     + df["kpi_name_nb"].astype(str) + "\u0000" + df["data_point"].astype(str) + "\u0000"
-                     + df["municipality_name"].astype(str)).str.casefold()
+              "municipality_name", "data_point", "kpi_name_en", "kpi_name_nb", "status", "verified"):
+        df[c] = df[c].astype(str).astype("category")
     return df
 
 
@@ -215,8 +212,14 @@ def apply_filters(ds: Dataset, f: Filters) -> pd.DataFrame:
         mask &= (df["verified"] == f.verified).to_numpy()
     if f.q:
         needle = f.q.casefold()
-        sub = df.loc[mask, "_search"]
-        hit = sub.str.contains(needle, regex=False)
-        idx = np.flatnonzero(mask)
-        mask[idx] = hit.to_numpy(dtype=bool)
+        found = np.zeros(len(df), dtype=bool)
+        for col in SEARCHED:  # match the distinct values once, then select rows by category
+            cats = df[col].cat.categories
+            hits = cats[pd.Series(cats).str.casefold().str.contains(needle, regex=False).to_numpy()]
+            if len(hits):
+                found |= df[col].isin(hits).to_numpy()
+        mask &= found
     return df[mask]
+
+
+SEARCHED = ("kpi_code", "kpi_name_en", "kpi_name_nb", "data_point", "municipality_name")

@@ -31,7 +31,7 @@ OBSERVATIONS = "observations.csv"
 FINANCE = "finance.csv"
 NORMS = "finance_norms.csv"
 CHALLENGES = "challenge_areas.csv"
-SCHEMA_VERSION = "3"  # bump when the cached frame's shape changes
+SCHEMA_VERSION = "4"  # bump when the cached frame's shape changes
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,19 @@ class Dataset:
 
     def years(self, municipality: str) -> list[int]:
         return list(self._years.get(municipality, ()))
+
+
+REPEATED_TEXT = ("municipality_code", "municipality_name", "kpi_code", "data_point", "unit", "verified", "quality",
+                 "status", "source", "note", "direction", "band_source", "exclusion")
+
+
+def compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Repeated text columns as categoricals: a national-scale frame shrinks several times over."""
+    out = frame.copy()
+    for c in REPEATED_TEXT:
+        if c in out:
+            out[c] = out[c].astype(str).astype("category")
+    return out
 
 
 class DataUnavailable(Exception):
@@ -190,7 +203,7 @@ class Repository:
                 log.warning("ignoring unreadable cache file %s", cached.name)
                 obs = None
         if obs is None:
-            obs = score_frame(load_observations(obs_path, catalogue), catalogue)
+            obs = compact(score_frame(load_observations(obs_path, catalogue), catalogue))
             self._write_cache(cached, obs)
         fin_path = self.data_dir / FINANCE
         finance = load_finance(fin_path) if fin_path.exists() else pd.DataFrame(columns=list(FINANCE_COLUMNS))

@@ -85,7 +85,7 @@ def pages_body(path: str, search: str) -> bytes:
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
                    {"id": "_pages_location", "property": "search", "value": search}],
-        "state": [{"id": "_pages_location", "property": "hash", "value": ""}],
+        "state": [],
         "changedPropIds": ["_pages_location.pathname"],
     }).encode()
 
@@ -94,9 +94,13 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, DASHBOARD_CACHE_DIR=os.environ.get("DASHBOARD_CACHE_DIR", tempfile.mkdtemp()))
-    cmd = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-           os.environ.get("WORKERS", "2"), "--threads", os.environ.get("THREADS", "4"), "dashboard.wsgi:server"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
+           "--workers", os.environ.get("WORKERS", "2"), "--threads", os.environ.get("THREADS", "4"),
+           "dashboard.wsgi:server"]
+    log_path = ROOT / "test-artifacts" / "soak-server.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log_file = open(log_path, "w")  # noqa: SIM115 - closed in finally
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -111,11 +115,12 @@ def main() -> int:
         pages_deps = json.loads(urllib.request.urlopen(base + "/_dash-dependencies").read())
         pages_output = next(d["output"] for d in pages_deps if "_pages_content" in d["output"])
         lock = threading.Lock()
-        stats = {"requests": 0, "errors": 0, "latencies": [], "first_error": ""}
+        stats = {"requests": 0, "errors": 0, "unexpected": 0, "latencies": [], "first_error": ""}
         stop = time.time()
 
         def one(rng: random.Random) -> None:
             kind = rng.random()
+            expect_ok = kind >= 0.65  # callbacks we send are valid: anything but 200 is a failure
             if kind < 0.65:
                 req = urllib.request.Request(base + rng.choice(GETS))
             elif kind < 0.85:
@@ -146,6 +151,9 @@ def main() -> int:
                 if status == 0 or status >= 500:
                     stats["errors"] += 1
                     stats["first_error"] = stats["first_error"] or f"{req.full_url} -> {status} {detail}"
+                elif expect_ok and status not in (200, 204):
+                    stats["unexpected"] += 1
+                    stats["first_error"] = stats["first_error"] or f"{req.full_url} -> {status} (a valid callback)"
 
         def user(seed: int) -> None:
             rng = random.Random(seed)
@@ -177,16 +185,22 @@ def main() -> int:
         print(f"{'figure':<34}{'value':>16}  target")
         print(f"{'requests':<34}{stats['requests']:>16}")
         print(f"{'errors (5xx or no answer)':<34}{stats['errors']:>16}  0")
+        print(f"{'valid callbacks not answered 200':<34}{stats['unexpected']:>16}  0")
         print(f"{'latency p50 / p95 (ms)':<34}{p50:>7.0f} / {p95:<6.0f}")
         for p in pids:
             print(f"{'worker ' + str(p) + ' RSS (MiB)':<34}{before[p] / 1024:>7.0f} -> {after[p] / 1024:<6.0f}")
         print(f"{'largest RSS growth':<34}{growth * 100:>15.1f}%  < {GROWTH_LIMIT * 100:.0f} %")
         if stats["first_error"]:
             print(f"first error: {stats['first_error']}")
-        ok = stats["errors"] == 0 and growth < GROWTH_LIMIT and proc.poll() is None
+            text = log_path.read_text(errors="replace")
+            if "Traceback" in text:
+                print("server log (first traceback):")
+                print(text[text.index("Traceback"):][:3000])
+        ok = stats["errors"] == 0 and stats["unexpected"] == 0 and growth < GROWTH_LIMIT and proc.poll() is None
         print("soak: PASS" if ok else "soak: FAIL")
         return 0 if ok else 1
     finally:
+        log_file.close()
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=20)

@@ -283,8 +283,9 @@ def test_brw016_analyst_filters_exports_and_the_file_matches_the_table(live_serv
 
     page = open_page(page_factory, f"{live_server.url}/data")
     page.select_option(ctl("cities"), "1149")
-    expect(page.locator("#data-count")).to_contain_text("rader passer", timeout=20000)
     expect(page).to_have_url(re.compile("municipality=1149"), timeout=20000)
+    expect(page.locator("#data-count")).to_contain_text("14 rader", timeout=20000)  # the page is redrawn
+    expect(page.locator(ctl("cities"))).to_have_value("1149")
     page.select_option(ctl("dimension"), "EC")
     expect(page).to_have_url(re.compile("dimension=EC"), timeout=20000)
     expect(page.locator("#data-count")).to_contain_text("14 rader", timeout=20000)
