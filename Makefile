@@ -41,6 +41,10 @@ run: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py dashboard.wsgi:server
 
+# Every speed figure side by side with its target; writes bench/results.json (not part of `make test`).
+bench: $(STAMP) chromium
+	$(PY) scripts/bench.py
+
 # 10 minutes of mixed traffic against gunicorn: errors and memory growth (not part of `make test`).
 soak: $(STAMP)
 	$(PY) scripts/soak.py

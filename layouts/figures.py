@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 from .formatting import fmt_pct, fmt_value
@@ -27,7 +28,8 @@ def score_bars(labels: list[str], pcts: list[float], bands: list[int], lang: str
     text = [f"{BAND_SYMBOLS.get(b, '')} {fmt_pct(p, lang)}" for p, b in zip(pcts, bands)]
     hover = [f"{lab}: {fmt_pct(p, lang)} – {t(f'band.{b}', lang)}" for lab, p, b in zip(labels, pcts, bands)]
     fig = go.Figure(go.Bar(
-        x=[min(p, cap) if cap else p for p in pcts], y=[_wrap(lab) for lab in labels], orientation="h", marker={"color": colours, "line": {"color": "#222", "width": 1}},
+        x=np.array([min(p, cap) if cap else p for p in pcts], dtype=float), y=[_wrap(lab) for lab in labels],
+        orientation="h", marker={"color": colours, "line": {"color": "#222", "width": 1}},
         text=text, textposition="outside", cliponaxis=False, hovertext=hover, hoverinfo="text",
     ))
     for edge in (33, 66, 95):
@@ -57,7 +59,8 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
             for v, p in zip(s["y"], prelim)
         ]
         fig.add_trace(go.Bar(
-            x=s["x"], y=s["y"], name=s["name"], text=text, textposition="outside", cliponaxis=False,
+            x=np.array(s["x"], dtype=float), y=np.array([np.nan if v is None else v for v in s["y"]], dtype=float),
+            name=s["name"], text=text, textposition="outside", cliponaxis=False,
             textfont={"size": 13}, constraintext="none",
             marker={"color": ENTITY_COLOURS[i % len(ENTITY_COLOURS)], "line": {"color": "#222", "width": 1},
                     "pattern": {"shape": ["/" if p else "" for p in prelim], "fgcolor": "#ffffff", "solidity": 0.35}},
@@ -93,7 +96,7 @@ def wheel(nodes: list[dict], lang: str) -> go.Figure:
     labels = [f"{n['label']}<br>{BAND_SYMBOLS.get(n['band'], '–')}" if n["band"] else n["label"] for n in nodes]
     fig = go.Figure(go.Sunburst(
         ids=[n["id"] for n in nodes], parents=[n["parent"] for n in nodes], labels=labels,
-        values=[n.get("size", 1) for n in nodes], branchvalues="total",
+        values=np.array([n.get("size", 1) for n in nodes], dtype=float), branchvalues="total",
         marker={"colors": [BAND_COLOURS.get(n["band"], NO_BAND_COLOUR) for n in nodes],
                 "line": {"color": "#ffffff", "width": 1}},
         hovertext=[n["hover"] for n in nodes], hoverinfo="text", insidetextorientation="radial",
@@ -144,7 +147,9 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
     for i, tr in enumerate(traces):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         fig.add_trace(go.Scatter(
-            x=tr["years"], y=tr["values"], name=tr["name"], mode="lines+markers+text",
+            x=np.array(tr["years"], dtype=float),
+            y=np.array([np.nan if v is None else v for v in tr["values"]], dtype=float),
+            name=tr["name"], mode="lines+markers+text",
             line={"color": colour, "width": 2},
             marker={"symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)], "size": 10, "color": colour},
             text=[fmt_value(v, lang) if v is not None else "" for v in tr["values"]], textposition="top center",
@@ -172,7 +177,7 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
 def band_matrix(row_labels: list[str], col_labels: list[str], bands: list[list[int | None]],
                 texts: list[list[str]], lang: str) -> go.Figure:
     """KPIs x municipalities as a grid of bands; every cell prints its band symbol (or 'mangler')."""
-    z = [[(b if b is not None else 0) for b in row] for row in bands]
+    z = np.array([[(b if b is not None else 0) for b in row] for row in bands], dtype=float)
     scale = [[0.0, NO_BAND_COLOUR], [0.125, NO_BAND_COLOUR]]
     for b in (1, 2, 3, 4):
         scale += [[(2 * b - 1) / 8, BAND_COLOURS[b]], [min((2 * b + 1) / 8, 1.0), BAND_COLOURS[b]]]

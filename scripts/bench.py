@@ -1,0 +1,421 @@
+"""``make bench``: every speed figure of the performance issue, measured side by side in one run.
+
+Prints a table (figure, value, target, met?, the command behind it) and writes
+``bench/results.json``. The dashboard and a bare Flask floor serving the same
+bytes (``scripts/bench_floor.py``) run under the same gunicorn settings and are
+timed the same way, over HTTP on loopback, so the ratios are the figures that
+count. National scale uses ``scripts/generate_national.py`` (generated into a
+temporary directory once and reused: ``BENCH_NATIONAL_DIR``).
+
+Environment: ``BENCH_REPEAT`` (requests per latency figure, default 60),
+``BENCH_SECONDS`` (per throughput run, default 10), ``BENCH_REQUESTS`` (for the
+memory figure, default 10000), ``CHROMIUM_PATH``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+REPEAT = int(os.environ.get("BENCH_REPEAT", "60"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
+NATIONAL = Path(os.environ.get("BENCH_NATIONAL_DIR", Path(tempfile.gettempdir()) / "asker-u4ssc-national"))
+CACHE = Path(tempfile.gettempdir()) / "asker-u4ssc-bench-cache"
+PAGES = ".._pages_content.children..._pages_store.data.."
+FIGURES: list[dict] = []
+
+
+def add(name, value, unit, target=None, ok=None, command="", note=""):
+    FIGURES.append({"figure": name, "value": value, "unit": unit, "target": target, "met": ok, "command": command,
+                    "note": note})
+    shown = f"{value:.3g}" if isinstance(value, float) else str(value)
+    print(f"  {name}: {shown} {unit}" + (f" (target {target})" if target else ""), flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, app: str, env: dict, workers: int = 1, threads: int = 4):
+        self.port = free_port()
+        self.env = {**os.environ, "DASHBOARD_CACHE_DIR": str(CACHE), "DASHBOARD_RELOAD_SECONDS": "3600", **env}
+        self.cmd = [PY, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}",
+                    "--workers", str(workers), "--threads", str(threads), "--max-requests", "0", app]
+        self.proc = None
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        wait_ok(f"http://127.0.0.1:{self.port}/healthz" if "dashboard" in self.cmd[-1]
+                else f"http://127.0.0.1:{self.port}/chart")
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+    def workers(self) -> list[int]:
+        out = []
+        for p in Path("/proc").iterdir():
+            if p.name.isdigit():
+                try:
+                    if int((p / "stat").read_text().split(") ", 1)[1].split()[1]) == self.proc.pid:
+                        out.append(int(p.name))
+                except (OSError, IndexError, ValueError):
+                    pass
+        return out
+
+
+def wait_ok(url: str, seconds: float = 180) -> float:
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return time.perf_counter() - t0
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def pages_body(path: str, search: str) -> bytes:
+    return json.dumps({
+        "output": PAGES,
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                   {"id": "_pages_location", "property": "search", "value": search}],
+        "state": [], "changedPropIds": ["_pages_location.pathname"],
+    }).encode()
+
+
+def nav_body(value: str) -> bytes:
+    return json.dumps({
+        "output": "app-url.search", "outputs": {"id": "app-url", "property": "search"},
+        "inputs": [[{"id": {"type": "url-param", "param": "municipality"}, "property": "value", "value": value}]],
+        "state": [{"id": "app-url-state", "property": "data", "value": {"municipality": "3203"}},
+                  {"id": "app-url", "property": "search", "value": ""}],
+        "changedPropIds": [],
+    }).encode()
+
+
+def request(conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None = None,
+            gz: bool = False) -> tuple[int, bytes, float]:
+    headers = {"Content-Type": "application/json"} if body else {}
+    if gz:
+        headers["Accept-Encoding"] = "gzip"
+    t0 = time.perf_counter()
+    conn.request(method, path, body=body, headers=headers)
+    r = conn.getresponse()
+    data = r.read()
+    return r.status, data, time.perf_counter() - t0
+
+
+def latencies(port: int, method: str, paths_bodies: list[tuple[str, bytes | None]], n: int) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    request(conn, method, *paths_bodies[0])  # warm
+    out = []
+    for i in range(n):
+        path, body = paths_bodies[i % len(paths_bodies)]
+        status, _, took = request(conn, method, path, body)
+        if status != 200:
+            raise RuntimeError(f"{method} {path} -> {status}")
+        out.append(took)
+    conn.close()
+    return out
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, max(0, int(round(q * len(s))) - 1))] * 1000
+
+
+def throughput(port: int, method: str, path: str, body: bytes | None, users: int = 10) -> tuple[float, float, int]:
+    stop = time.perf_counter() + SECONDS
+    lock, lat, errors = threading.Lock(), [], [0]
+
+    def user():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while time.perf_counter() < stop:
+            try:
+                status, _, took = request(conn, method, path, body)
+            except (OSError, http.client.HTTPException):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                status, took = 0, 0.0
+            with lock:
+                lat.append(took)
+                if status != 200:
+                    errors[0] += 1
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=user) for _ in range(users)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    elapsed = time.perf_counter() - t0
+    return len(lat) / elapsed, pct(lat, 0.95), errors[0]
+
+
+def data_load(data_dir: Path, cold: bool) -> float:
+    cache = Path(tempfile.mkdtemp()) if cold else CACHE
+    code = ("import time; t=time.perf_counter(); from data import DEFAULT_CATALOGUE; "
+            "from data.repository import Repository; "
+            f"Repository({str(data_dir)!r}, DEFAULT_CATALOGUE, {str(cache)!r}).snapshot(); "
+            "print(time.perf_counter()-t)")
+    out = subprocess.run([PY, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    if cold:
+        shutil.rmtree(cache, ignore_errors=True)
+    return float(out.strip().splitlines()[-1])
+
+
+def browser_figures(dash_port: int, floor_port: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+    exe = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    results = {"dash": [], "floor": []}
+    transfer = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=flags)
+
+        def visit(url: str, key: str) -> tuple[float, int, int, int]:
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # a cold profile each time
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            got = {"bytes": 0}
+            cdp.on("Network.loadingFinished", lambda e: got.__setitem__("bytes", got["bytes"] + e["encodedDataLength"]))
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.locator(".main-svg").first.wait_for(timeout=60000)
+            took = time.perf_counter() - t0
+            page.wait_for_load_state("networkidle")
+            cold = got["bytes"]
+            nodes = page.evaluate("document.getElementsByTagName('*').length")
+            got["bytes"] = 0
+            page.reload()
+            page.locator(".main-svg").first.wait_for(timeout=60000)
+            page.wait_for_load_state("networkidle")
+            warm = got["bytes"]
+            ctx.close()
+            return took, cold, warm, nodes
+
+        for _ in range(3):  # alternately, so both see the same machine state
+            for key, url in (("dash", f"http://127.0.0.1:{dash_port}/"), ("floor", f"http://127.0.0.1:{floor_port}/chart")):
+                took, cold, warm, nodes = visit(url, key)
+                results[key].append(took)
+                transfer[key] = (cold, warm, nodes)
+        browser.close()
+    d, f = statistics.median(results["dash"]), statistics.median(results["floor"])
+    cmd = "make bench (Playwright + Debian Chromium, new context per load)"
+    add("first chart, cold profile: dashboard /", d * 1000, "ms", command=cmd)
+    add("first chart, cold profile: bare plotly.js page (floor)", f * 1000, "ms", command=cmd)
+    add("first chart ratio dashboard / floor", d / f, "x", "<= 1.5", d / f <= 1.5, cmd)
+    cold, warm, nodes = transfer["dash"]
+    add("bytes transferred, cold load of /", cold / 1e6, "MB", "<= 2.0", cold / 1e6 <= 2.0, cmd)
+    add("bytes transferred, warm reload of /", warm / 1e3, "KB", "<= 100", warm / 1e3 <= 100, cmd)
+    add("DOM nodes on /", nodes, "nodes", command=cmd)
+
+
+def main() -> int:
+    out_dir = ROOT / "bench"
+    out_dir.mkdir(exist_ok=True)
+    print(f"make bench on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()})", flush=True)
+    if not (NATIONAL / "observations.csv").exists():
+        print(f"generating the national-scale data set in {NATIONAL} ...", flush=True)
+        subprocess.run([PY, "scripts/generate_national.py", "--out", str(NATIONAL)], cwd=ROOT, check=True)
+    local = ROOT / "data"
+
+    print("data load", flush=True)
+    cmd = "python -c 'Repository(DATA_DIR, ...).snapshot()' in a fresh process"
+    add("data load, municipality scale, empty cache", data_load(local, True), "s", command=cmd)
+    data_load(local, False)
+    add("data load, municipality scale, parquet cache", data_load(local, False), "s", command=cmd)
+    add("data load, national scale (999 600 rows), empty cache", data_load(NATIONAL, True), "s", command=cmd,
+        note="validates every row of a 178 MB CSV; happens once per data version")
+    data_load(NATIONAL, False)
+    add("data load, national scale, parquet cache", data_load(NATIONAL, False), "s", command=cmd)
+
+    print("cold start", flush=True)
+    port = free_port()
+    env = {**os.environ, "DASHBOARD_CACHE_DIR": str(CACHE)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([PY, "-m", "dashboard", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ok(f"http://127.0.0.1:{port}/")
+        cold = time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        proc.wait()
+    add("cold start (process start to first 200 on /)", cold, "s", "<= 3", cold <= 3,
+        "python -m dashboard serve; poll GET / until 200")
+
+    floor_dir = Path(tempfile.mkdtemp())
+    index = {}
+    with Server("dashboard.wsgi:server", {}) as muni, \
+            Server("dashboard.wsgi:server", {"DASHBOARD_DATA_DIR": str(NATIONAL)}) as nat:
+        cases = {
+            "overview page (/)": ("/", "?municipality=3203", "/", "?municipality=9001"),
+            "data filter (/data, municipality + dimension)": ("/data", "?municipality=1149&dimension=EC", "/data",
+                                                               "?municipality=9001&dimension=EC"),
+            "compare page": ("/compare", "?municipality=3203,1149", "/compare", "?municipality=9001,9002"),
+            "indicator page": ("/indicators/ec-ict-ict-2c", "", "/indicators/ec-ict-ict-2c", "?municipality=9001"),
+        }
+        print("callbacks: capture bodies", flush=True)
+        conn_m = http.client.HTTPConnection("127.0.0.1", muni.port, timeout=300)
+        conn_n = http.client.HTTPConnection("127.0.0.1", nat.port, timeout=300)
+        request(conn_m, "GET", "/")
+        request(conn_n, "GET", "/")
+        for i, (name, (p1, s1, p2, s2)) in enumerate(cases.items()):
+            for scale, conn, path, search in (("m", conn_m, p1, s1), ("n", conn_n, p2, s2)):
+                status, body, _ = request(conn, "POST", "/_dash-update-component", pages_body(path, search))
+                assert status == 200, (name, scale, status)
+                (floor_dir / f"{i}{scale}.json").write_bytes(body)
+                index[f"{i}{scale}"] = f"{i}{scale}.json"
+                if scale == "m":
+                    _, zipped, _ = request(conn, "POST", "/_dash-update-component", pages_body(path, search), gz=True)
+                    add(f"response bytes: {name}", len(body) / 1e3, "KB raw",
+                        command="POST /_dash-update-component")
+                    add(f"response bytes gzip: {name}", len(zipped) / 1e3, "KB gzip",
+                        command="POST /_dash-update-component with Accept-Encoding: gzip")
+                    if name.startswith("overview"):
+                        typed = body.count(b'"bdata"')
+                        add("figures carry typed arrays (bdata) in the overview response", typed, "arrays",
+                            ">= 1", typed >= 1, "count of \"bdata\" in the response")
+        status, body, _ = request(conn_m, "POST", "/_dash-update-component", nav_body("1149"))
+        (floor_dir / "nav.json").write_bytes(body)
+        index["nav"] = "nav.json"
+        status, body, _ = request(conn_m, "GET", "/api/v1/observations.json?municipality=3203&year=2023&limit=100")
+        (floor_dir / "api.json").write_bytes(body)
+        index["api"] = "api.json"
+        (floor_dir / "responses.json").write_text(json.dumps(index))
+        conn_m.close()
+        conn_n.close()
+
+        with Server("scripts.bench_floor:server", {"BENCH_FLOOR_DIR": str(floor_dir)}) as floor:
+            print("callbacks: latency", flush=True)
+            for i, name in enumerate(cases):
+                p1, s1, p2, s2 = cases[name]
+                m = latencies(muni.port, "POST", [("/_dash-update-component", pages_body(p1, s1))], REPEAT)
+                f = latencies(floor.port, "POST", [(f"/_dash-update-component?k={i}m", b"{}")], REPEAT)
+                cmd = f"{REPEAT} x POST /_dash-update-component (page {p1}{s1}), keep-alive, loopback"
+                add(f"callback p50, municipality scale: {name}", pct(m, .5), "ms", command=cmd)
+                add(f"callback p95, municipality scale: {name}", pct(m, .95), "ms", "<= 50", pct(m, .95) <= 50, cmd)
+                add(f"floor p50 (same bytes, bare Flask): {name}", pct(f, .5), "ms", command=cmd)
+                add(f"Dash / floor p50: {name}", pct(m, .5) / pct(f, .5), "x", "<= 1.1",
+                    pct(m, .5) / pct(f, .5) <= 1.1, cmd)
+                n = latencies(nat.port, "POST", [("/_dash-update-component", pages_body(p2, s2))], REPEAT)
+                add(f"callback p95, national scale (repeat view): {name}", pct(n, .95), "ms", "<= 150",
+                    pct(n, .95) <= 150, cmd.replace("municipality", "national"))
+            varied = [("/_dash-update-component", pages_body("/data", f"?municipality=9{k:03d}&dimension=EC"))
+                      for k in range(100, 100 + REPEAT)]
+            v = latencies(nat.port, "POST", varied, REPEAT)
+            add("callback p95, national scale, a new filter each click (/data)", pct(v, .95), "ms", "<= 150",
+                pct(v, .95) <= 150, f"{REPEAT} x /data?municipality=9100..&dimension=EC, nothing memoised")
+            nv = latencies(muni.port, "POST", [("/_dash-update-component", nav_body("1149"))], REPEAT)
+            fv = latencies(floor.port, "POST", [("/_dash-update-component?k=nav", b"{}")], REPEAT)
+            add("URL-control callback p50 (Dash) / floor p50", pct(nv, .5) / pct(fv, .5), "x", "<= 1.1",
+                pct(nv, .5) / pct(fv, .5) <= 1.1, f"{REPEAT} x the navigation callback vs the same bytes")
+            add("URL-control callback p95", pct(nv, .95), "ms", "<= 50", pct(nv, .95) <= 50, "")
+
+            print("throughput at 10 users", flush=True)
+            for label, port, path, body, fpath in (
+                ("data filter callback", muni.port, "/_dash-update-component",
+                 pages_body("/data", "?municipality=1149&dimension=EC"), "/_dash-update-component?k=1m"),
+                ("API observations.json", muni.port, "/api/v1/observations.json?municipality=3203&year=2023&limit=100",
+                 None, "/api?k=api"),
+            ):
+                method = "POST" if body else "GET"
+                rps, p95, errs = throughput(port, method, path, body)
+                frps, fp95, ferrs = throughput(floor.port, method if body else "GET", fpath, b"{}" if body else None)
+                cmd = f"10 threads x {SECONDS:.0f} s, keep-alive; floor serves the same bytes"
+                add(f"throughput, {label}", rps, "req/s", command=cmd)
+                add(f"throughput, floor for {label}", frps, "req/s", command=cmd)
+                add(f"throughput ratio {label} / floor", rps / frps, "x", ">= 0.5", rps / frps >= 0.5, cmd)
+                add(f"p95 at 10 users, {label}", p95, "ms", command=cmd)
+                add(f"errors at 10 users, {label}", errs, "errors", "0", errs == 0, cmd)
+
+            print("browser", flush=True)
+            browser_figures(muni.port, floor.port)
+
+    print("memory at national scale", flush=True)
+    with Server("dashboard.wsgi:server", {"DASHBOARD_DATA_DIR": str(NATIONAL)}, workers=2) as nat2:
+        mix = [("GET", "/api/v1/observations.json?municipality=9005&limit=50", None),
+               ("POST", "/_dash-update-component", pages_body("/data", "?municipality=9007&dimension=EN")),
+               ("POST", "/_dash-update-component", pages_body("/", "?municipality=9011")),
+               ("POST", "/_dash-update-component", nav_body("9001")),
+               ("GET", "/api/v1/scores.json?municipality=9003&level=category", None)]
+        for method, path, body in mix * 4:  # warm every worker
+            conn = http.client.HTTPConnection("127.0.0.1", nat2.port, timeout=120)
+            request(conn, method, path, body)
+            conn.close()
+        before = {p: rss_mib(p) for p in nat2.workers()}
+        done, lock = [0], threading.Lock()
+
+        def user(k):
+            conn = http.client.HTTPConnection("127.0.0.1", nat2.port, timeout=120)
+            while True:
+                with lock:
+                    if done[0] >= REQUESTS:
+                        return
+                    done[0] += 1
+                    i = done[0]
+                method, path, body = mix[i % len(mix)]
+                request(conn, method, path, body)
+        threads = [threading.Thread(target=user, args=(k,)) for k in range(10)]
+        [t.start() for t in threads]
+        [t.join() for t in threads]
+        after = {p: rss_mib(p) for p in nat2.workers()}
+        worst = max(before.values())
+        growth = max((after[p] - before[p]) / before[p] for p in before if p in after)
+        cmd = f"gunicorn, 2 workers, DASHBOARD_DATA_DIR=national; {REQUESTS} mixed requests from 10 threads"
+        add("RSS per worker at national scale (largest)", worst, "MiB", "<= 300", worst <= 300, cmd)
+        add(f"RSS growth after {REQUESTS} requests (largest)", growth * 100, "%", "<= 10", growth <= 0.10, cmd)
+
+    shutil.rmtree(floor_dir, ignore_errors=True)
+    result = {"when": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": {"cores": os.cpu_count(),
+              "python": platform.python_version()}, "figures": FIGURES}
+    (out_dir / "results.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print()
+    print(f"{'figure':<72} {'value':>10} {'unit':<8} {'target':<8} met")
+    for f in FIGURES:
+        v = f["value"]
+        shown = f"{v:.3g}" if isinstance(v, float) else str(v)
+        met = "" if f["met"] is None else ("yes" if f["met"] else "NO")
+        print(f"{f['figure'][:72]:<72} {shown:>10} {f['unit']:<8} {str(f['target'] or ''):<8} {met}")
+    print()
+    print("commands:")
+    for c in dict.fromkeys(f["command"] for f in FIGURES if f["command"]):
+        print(f"  {c}")
+    print(f"written: bench/results.json ({len(FIGURES)} figures)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
