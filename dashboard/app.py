@@ -41,6 +41,49 @@ def _bootstrap_css_path():
     return resources.files("flask_bootstrap") / "static" / "bootstrap5" / "css" / "bootstrap.min.css"
 
 
+PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
+
+
+def _install_page_memo(server, repo: Repository) -> None:
+    """Memoise whole page answers of Dash's page callback.
+
+    A page is a pure function of the request body (path and query), the data
+    fingerprint, the host (printed in the permalink) and the date (printed on
+    paper). The answer's bytes are kept in the repository's cache (Redis when
+    configured), so a repeated view costs a lookup instead of a rebuild.
+    """
+    import datetime as dt
+    import hashlib
+
+    from flask import g
+
+    @server.before_request
+    def _page_memo_lookup():
+        if request.path != "/_dash-update-component" or request.method != "POST":
+            return None
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or body.get("output") != PAGES_OUTPUT:
+            return None
+        try:
+            fp = repo.snapshot().fingerprint
+        except DataUnavailable:
+            return None
+        digest = hashlib.sha256(request.get_data()).hexdigest()
+        g.page_memo_key = ("page-response", fp, digest, request.host, dt.date.today().isoformat())
+        hit = repo.cache.get(g.page_memo_key)
+        if hit is not None:
+            g.page_memo_key = None
+            return Response(hit, mimetype="application/json")
+        return None
+
+    @server.after_request
+    def _page_memo_store(resp):
+        key = g.pop("page_memo_key", None)
+        if key and resp.status_code == 200 and "Content-Encoding" not in resp.headers and not resp.direct_passthrough:
+            repo.cache.set(key, resp.get_data())
+        return resp
+
+
 def create_app(settings: Settings | None = None, repo: Repository | None = None) -> Dash:
     settings = settings or Settings.from_env()
     if repo is None:
@@ -165,6 +208,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     def _too_large(_exc):
         return jsonify({"error": f"request body larger than {settings.max_request_bytes} bytes"}), 413
 
+    _install_page_memo(server, repo)
     security.install_compression(server)
     security.install(server, app.csp_hashes, settings.hsts, settings.max_request_bytes)
     return app

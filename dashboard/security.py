@@ -48,16 +48,50 @@ COMPRESSIBLE = ("application/json", "text/csv")
 MIN_COMPRESS_BYTES = 1024
 
 
-def install_compression(server: Flask) -> None:
-    """Gzip JSON and CSV answers (callbacks, layouts, API) when the client accepts it.
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/vendor/")
+STATIC_TYPES = ("application/javascript", "text/javascript", "text/css", "application/json")
 
-    The big static bundles are left alone: Dash serves them with a year-long
-    browser cache, so compressing them in Python on every request buys nothing.
+
+def install_compression(server: Flask) -> None:
+    """Gzip answers when the client accepts it.
+
+    JSON and CSV (callbacks, layouts, API) are compressed per response. The
+    static bundles (plotly.js alone is 4.8 MB) are compressed once per process
+    and kept: later requests only look the compressed bytes up by path and
+    size, so no bundle is compressed twice.
     """
     import gzip
+    import threading
+
+    packed: dict[tuple[str, int], bytes] = {}
+    lock = threading.Lock()
+
+    @server.after_request
+    def _gzip_static(resp):
+        if (not request.path.startswith(STATIC_PREFIXES) or resp.status_code != 200
+                or resp.mimetype not in STATIC_TYPES or "Content-Encoding" in resp.headers
+                or "gzip" not in request.headers.get("Accept-Encoding", "").lower()):
+            return resp
+        resp.direct_passthrough = False
+        body = resp.get_data()
+        if len(body) < MIN_COMPRESS_BYTES:
+            return resp
+        key = (request.path, len(body))
+        zipped = packed.get(key)
+        if zipped is None:
+            zipped = gzip.compress(body, compresslevel=9)
+            with lock:
+                packed[key] = zipped
+        resp.set_data(zipped)
+        resp.headers["Content-Encoding"] = "gzip"
+        resp.headers["Content-Length"] = str(len(zipped))
+        resp.vary.add("Accept-Encoding")
+        return resp
 
     @server.after_request
     def _gzip(resp):
+        if request.path.startswith(STATIC_PREFIXES):
+            return resp
         if (resp.mimetype not in COMPRESSIBLE or resp.direct_passthrough or resp.status_code < 200
                 or "Content-Encoding" in resp.headers
                 or "gzip" not in request.headers.get("Accept-Encoding", "").lower()):

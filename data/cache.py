@@ -19,12 +19,37 @@ class Cache(Protocol):
     def set(self, key: Hashable, value: Any) -> None: ...
 
 
-class MemoryCache:
-    """A thread-safe LRU of Python objects."""
+def approx_bytes(value: Any, depth: int = 0) -> int:
+    """A cheap estimate of what a cached value holds (arrays and frames dominate)."""
+    import dataclasses
 
-    def __init__(self, max_items: int = 512):
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, (bytes, bytearray, str)):
+        return len(value)
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=False).sum())
+    if isinstance(value, pd.Series):
+        return int(value.memory_usage(index=True, deep=False))
+    if depth < 3 and isinstance(value, (list, tuple)):
+        return 64 + sum(approx_bytes(v, depth + 1) for v in value[:1000])
+    if depth < 3 and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return 256 + sum(approx_bytes(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+    return 256
+
+
+class MemoryCache:
+    """A thread-safe LRU of Python objects, bounded by item count and by (estimated) bytes."""
+
+    def __init__(self, max_items: int = 512, max_bytes: int = 96 * 1024 * 1024):
         self.max_items = max_items
+        self.max_bytes = max_bytes
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
+        self._total = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -39,15 +64,25 @@ class MemoryCache:
             return None
 
     def set(self, key: Hashable, value: Any) -> None:
+        size = approx_bytes(value)
+        if size > self.max_bytes // 4:  # one huge value must not flush everything else
+            return
         with self._lock:
+            if key in self._data:
+                self._total -= self._sizes.pop(key, 0)
             self._data[key] = value
+            self._sizes[key] = size
+            self._total += size
             self._data.move_to_end(key)
-            while len(self._data) > self.max_items:
-                self._data.popitem(last=False)
+            while len(self._data) > self.max_items or self._total > self.max_bytes:
+                old, _ = self._data.popitem(last=False)
+                self._total -= self._sizes.pop(old, 0)
 
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._sizes.clear()
+            self._total = 0
 
     def stats(self) -> dict:
         return {"backend": "memory", "hits": self.hits, "misses": self.misses}

@@ -14,7 +14,6 @@ memory figure, default 10000), ``CHROMIUM_PATH``.
 
 from __future__ import annotations
 
-import gzip
 import http.client
 import json
 import os

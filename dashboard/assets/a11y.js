@@ -7,6 +7,7 @@
   var lastFocusId = null;
   var lastPath = location.pathname;
   var lastKey = null;
+  var loadHref = location.href;
   var timer = null;
 
   document.addEventListener("focusin", function (e) {
@@ -34,7 +35,8 @@
       if (again) { again.focus({ preventScroll: true }); }
     }
     if (key !== lastKey) {
-      var first = lastKey === null;
+      // the first view of a freshly loaded page is read by the screen reader anyway
+      var first = lastKey === null && location.href === loadHref;
       lastKey = key;
       var live = document.getElementById("app-live-region");
       if (!first && live) {
