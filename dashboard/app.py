@@ -42,15 +42,16 @@ def _bootstrap_css_path():
 
 
 PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
+MEMO_MAX_BYTES = 8 * 1024 * 1024  # larger answers (whole-data exports) are rebuilt each time
 
 
 def _install_page_memo(server, repo: Repository) -> None:
-    """Memoise whole page answers of Dash's page callback.
+    """Memoise whole answers of Dash's page callback and of the read-only API.
 
-    A page is a pure function of the request body (path and query), the data
+    Each is a pure function of the request (body, or path and query), the data
     fingerprint, the host (printed in the permalink) and the date (printed on
-    paper). The answer's bytes are kept in the repository's cache (Redis when
-    configured), so a repeated view costs a lookup instead of a rebuild.
+    paper, and in export files). The bytes are kept in the repository's cache
+    (Redis when configured), so a repeated view costs a lookup, not a rebuild.
     """
     import datetime as dt
     import hashlib
@@ -64,23 +65,40 @@ def _install_page_memo(server, repo: Repository) -> None:
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or body.get("output") != PAGES_OUTPUT:
             return None
+        return _lookup()
+
+    @server.before_request
+    def _api_memo_lookup():
+        if request.method != "GET" or not request.path.startswith("/api/v1/"):
+            return None
+        return _lookup()
+
+    def _lookup():
         try:
             fp = repo.snapshot().fingerprint
         except DataUnavailable:
             return None
-        digest = hashlib.sha256(request.get_data()).hexdigest()
-        g.page_memo_key = ("page-response", fp, digest, request.host, dt.date.today().isoformat())
+        what = request.get_data() if request.method == "POST" else request.full_path.encode()
+        digest = hashlib.sha256(what).hexdigest()
+        g.page_memo_key = ("response", request.path if request.method == "GET" else "page", fp, digest,
+                           request.host, dt.date.today().isoformat())
         hit = repo.cache.get(g.page_memo_key)
         if hit is not None:
             g.page_memo_key = None
-            return Response(hit, mimetype="application/json")
+            body, mimetype, disposition = hit
+            resp = Response(body, content_type=mimetype)
+            if disposition:
+                resp.headers["Content-Disposition"] = disposition
+            return resp
         return None
 
     @server.after_request
     def _page_memo_store(resp):
         key = g.pop("page_memo_key", None)
-        if key and resp.status_code == 200 and "Content-Encoding" not in resp.headers and not resp.direct_passthrough:
-            repo.cache.set(key, resp.get_data())
+        if (key and resp.status_code == 200 and "Content-Encoding" not in resp.headers and not resp.direct_passthrough
+                and (resp.content_length or 0) <= MEMO_MAX_BYTES):
+            content_type = resp.headers.get("Content-Type", "application/json")
+            repo.cache.set(key, (resp.get_data(), content_type, resp.headers.get("Content-Disposition")))
         return resp
 
 
@@ -109,7 +127,9 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         external_stylesheets=["/vendor/bootstrap.min.css"],
         title="Bærekraftsindikatorer for Asker",
         update_title=None,
-        suppress_callback_exceptions=False,
+        # True: otherwise Dash renders every page at the first request and embeds all of them
+        # (750 KB) in the index page as a "validation layout"; callbacks are checked by the tests instead.
+        suppress_callback_exceptions=True,
         serve_locally=True,
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
@@ -118,7 +138,12 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     app.enable_dev_tools(debug=settings.debug, dev_tools_ui=settings.debug, dev_tools_props_check=settings.debug,
                          dev_tools_hot_reload=False, dev_tools_serve_dev_bundles=settings.debug)
     server = app.server
+    # after_request hooks run in reverse order of registration: compression is registered first so it
+    # runs last, after the memo has stored the plain bytes and the <html lang> rewrite has been done.
+    security.install_compression(server)
+    _install_page_memo(server, repo)
     server.config["DASHBOARD_REPO"] = repo
+    server.config["DASHBOARD_DASH_APP"] = app
     server.config["DASHBOARD_SETTINGS"] = settings
 
     pages.register(app, repo)
@@ -208,7 +233,5 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     def _too_large(_exc):
         return jsonify({"error": f"request body larger than {settings.max_request_bytes} bytes"}), 413
 
-    _install_page_memo(server, repo)
-    security.install_compression(server)
     security.install(server, app.csp_hashes, settings.hsts, settings.max_request_bytes)
     return app

@@ -44,7 +44,7 @@ def install(server: Flask, script_hashes, hsts: bool, max_request_bytes: int) ->
         return resp
 
 
-COMPRESSIBLE = ("application/json", "text/csv")
+COMPRESSIBLE = ("application/json", "text/csv", "text/html")
 MIN_COMPRESS_BYTES = 1024
 
 

@@ -44,7 +44,7 @@ def approx_bytes(value: Any, depth: int = 0) -> int:
 class MemoryCache:
     """A thread-safe LRU of Python objects, bounded by item count and by (estimated) bytes."""
 
-    def __init__(self, max_items: int = 512, max_bytes: int = 96 * 1024 * 1024):
+    def __init__(self, max_items: int = 512, max_bytes: int = 48 * 1024 * 1024):
         self.max_items = max_items
         self.max_bytes = max_bytes
         self._data: OrderedDict[Hashable, Any] = OrderedDict()

@@ -77,6 +77,29 @@ class Dataset:
         return list(self._years.get(municipality, ()))
 
 
+def _libc():
+    import ctypes
+
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to tune
+        return None
+
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread its own malloc arena; with gthread workers that alone grows RSS."""
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+
+
+def release_memory() -> None:
+    """Hand memory freed after a (re)load back to the system."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 REPEATED_TEXT = ("municipality_code", "municipality_name", "kpi_code", "data_point", "unit", "verified", "quality",
                  "status", "source", "note", "direction", "band_source", "exclusion")
 
@@ -178,6 +201,7 @@ class Repository:
         try:
             self._dataset = self._load(fp)
             self._error = None
+            release_memory()
             log.info("data loaded: fingerprint %s, %d observations", fp, len(self._dataset.observations))
         except DataError as exc:
             self._error = DataUnavailable(exc.problems)

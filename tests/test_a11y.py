@@ -185,3 +185,16 @@ def test_a11y007_every_key_the_code_uses_exists():
             used |= set(re.findall(r"\bt\(\s*\"([a-z0-9_.]+)\"", path.read_text(encoding="utf-8")))
     missing = sorted(k for k in used if k not in CATALOGUES["nb"])
     assert not missing, missing
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/", "/challenges/digital", "/indicators/en-en-aq-1c", "/compare", "/data",
+                                  "/finance"])
+def test_a11y008_text_enlarged_to_200_percent_still_fits(live_server, page_factory, path):
+    """WCAG 1.4.4: text alone at 200 % (the root font size doubled) on a 1280 px screen, nothing cut off sideways."""
+    page = open_page(page_factory, live_server.url + path)
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.locator("h1").is_visible()
+    screenshot(page, f"text200-{path.strip('/').replace('/', '-') or 'overview'}")

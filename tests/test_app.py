@@ -35,7 +35,7 @@ def test_app003_healthz_reports_ok(client):
 def test_app004_debug_is_off_by_default(make_app):
     app = make_app()
     assert app.server.debug is False
-    assert app.config.suppress_callback_exceptions is False
+    assert app._dev_tools.ui is False and app._dev_tools.hot_reload is False
 
 
 def test_app005_corrupt_data_gives_an_explanatory_503(make_app, data_dir):
@@ -158,3 +158,48 @@ def test_app010_callback_errors_give_400_without_details(client):
     unknown = dict(bad, output="no-such-component.children")
     r = client.post("/_dash-update-component", data=json.dumps(unknown), content_type="application/json")
     assert r.status_code == 400 and b"unknown callback output" in r.data
+
+
+def test_app011_pages_and_json_are_compressed_and_the_index_stays_small(client):
+    plain = client.get("/?lang=en")
+    assert len(plain.data) < 50_000  # no embedded layouts of every page
+    zipped = client.get("/?lang=en", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    import gzip
+
+    assert gzip.decompress(zipped.data).startswith(b"<!DOCTYPE html>") and b'<html lang="en">' in \
+        gzip.decompress(zipped.data)[:300]
+    api = client.get("/api/v1/indicators.json", headers={"Accept-Encoding": "gzip"})
+    assert api.headers["Content-Encoding"] == "gzip" and json.loads(gzip.decompress(api.data))["total"] == 91
+    again = client.get("/api/v1/indicators.json")  # answered from the memo: same bytes, same headers
+    assert again.get_json()["total"] == 91 and again.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_app012_every_id_a_callback_names_exists_in_some_page(client):
+    """Dash's own check is off (it would embed every page in the index page), so the test does it."""
+    import dash
+
+    client.get("/")
+    seen: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for n in node:
+                walk(n)
+            return
+        ident = getattr(node, "id", None)
+        if isinstance(ident, str):
+            seen.add(ident)
+        walk(getattr(node, "children", None) or [])
+
+    app = client.application.config["DASHBOARD_DASH_APP"]
+    walk(app.layout)
+    for page in dash.page_registry.values():
+        walk(page["layout"]() if callable(page["layout"]) else page["layout"])
+    for dep in client.get("/_dash-dependencies").get_json():
+        ids_ = [i["id"] for i in dep["inputs"] + dep["state"]]
+        out = dep["output"].strip(".").split("...")
+        ids_ += [o.rsplit(".", 1)[0] for o in out]
+        for i in ids_:
+            if not i.startswith("{") and not i.startswith("_pages"):
+                assert i in seen, (dep["output"], i)
