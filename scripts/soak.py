@@ -68,17 +68,6 @@ def workers(master: int) -> list[int]:
     return sorted(out)
 
 
-def callback_body(municipality: str) -> bytes:
-    return json.dumps({
-        "output": "app-url.search", "outputs": {"id": "app-url", "property": "search"},
-        "inputs": [[{"id": {"type": "url-param", "param": "municipality"}, "property": "value",
-                     "value": municipality}]],
-        "state": [{"id": "app-url-state", "property": "data", "value": {"municipality": "3203"}},
-                  {"id": "app-url", "property": "search", "value": ""}],
-        "changedPropIds": [],
-    }).encode()
-
-
 def pages_body(path: str, search: str) -> bytes:
     return json.dumps({
         "output": ".._pages_content.children..._pages_store.data..",
@@ -123,13 +112,14 @@ def main() -> int:
             expect_ok = kind >= 0.65  # callbacks we send are valid: anything but 200 is a failure
             if kind < 0.65:
                 req = urllib.request.Request(base + rng.choice(GETS))
-            elif kind < 0.85:
-                req = urllib.request.Request(base + "/_dash-update-component",
-                                             data=callback_body(rng.choice(["1149", "1103", "3203"])),
-                                             headers={"Content-Type": "application/json"})
             else:
-                path = rng.choice(["/", "/compare", "/data", "/indicators/ec-ict-ict-1c", "/challenges/transport"])
-                body = json.loads(pages_body(path, rng.choice(["", "?lang=en", "?municipality=1149", "?year=x"])))
+                if kind < 0.85:  # an analyst's filter click on /data
+                    path, search = "/data", "?municipality={}&dimension={}&page={}".format(
+                        rng.choice(["1149", "1103", "3203"]), rng.choice(["EC", "EN", "SC"]), rng.randint(1, 3))
+                else:
+                    path = rng.choice(["/", "/compare", "/data", "/indicators/ec-ict-ict-1c", "/challenges/transport"])
+                    search = rng.choice(["", "?lang=en", "?municipality=1149", "?year=x"])
+                body = json.loads(pages_body(path, search))
                 body["output"] = pages_output
                 req = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(body).encode(),
                                              headers={"Content-Type": "application/json"})

@@ -2,7 +2,6 @@
 
 import json
 
-from callbacks.navigation import next_search
 from layouts import ids
 
 
@@ -48,57 +47,40 @@ def test_app005_corrupt_data_gives_an_explanatory_503(make_app, data_dir):
     assert client.get("/healthz").status_code == 503
 
 
-def _ctl(param, value):
-    return {"id": ids.url_param(param), "property": "value", "value": value}
-
-
-def test_app006_url_controls_validate_their_input():
-    shown = {"municipality": "3203", "year": "2023"}
-    assert next_search("?lang=en&year=2020", [_ctl("municipality", "1149"), _ctl("year", "2023")], shown) \
-        == "?lang=en&municipality=1149"
-    assert next_search("", [_ctl("municipality", "3203"), _ctl("year", "2021")], shown) == "?year=2021"
-    assert next_search("", [_ctl("municipality", {"x": 1}), _ctl("year", "2021")], shown) is None
-    assert next_search("", [_ctl("year", "<script>")], shown) is None
-    assert next_search("", [{"id": {"type": "url-param", "param": "unknown"}, "value": "1"}], shown) is None
-    assert next_search("", "not a list", shown) is None
-    # a page being drawn: every control still shows what the page was drawn with, so the URL stays
-    # (this keeps the fallback notice of "?municipality=9999" on screen)
-    assert next_search("?municipality=9999", [_ctl("municipality", "3203"), _ctl("year", "2023")], shown) is None
-    # the compare page's own controls map onto the contract's parameters
-    cmp_shown = {"cities": "3203,1149", "municipality": "3203,1149", "year_from": "2019", "year_to": "2023",
-                 "scope": "challenge_area:transport", "focus": "3203"}
-    base = [_ctl("cities", ["3203", "1149"]), _ctl("year_from", "2019"), _ctl("year_to", "2023"),
-            _ctl("scope", "challenge_area:transport"), _ctl("focus", "3203")]
-
-    def with_change(i, value):
-        items = list(base)
-        items[i] = _ctl(items[i]["id"]["param"], value)
-        return next_search("?municipality=3203,1149&challenge_area=transport", items, cmp_shown)
-
-    assert with_change(0, ["3203", "1149", "1103"]) == "?municipality=3203%2C1149%2C1103&challenge_area=transport"
-    assert with_change(1, "2021") == "?municipality=3203%2C1149&year=2021-2023&challenge_area=transport"
-    assert with_change(3, "dimension:EC") == "?municipality=3203%2C1149&dimension=EC"
-    assert with_change(4, "1149") == "?municipality=1149%2C3203&challenge_area=transport"
-    q_shown = {"municipality": "3203", "year": "2023", "q": ""}
-    assert next_search("", [_ctl("q", "  bredbånd ")], q_shown) == "?q=bredb%C3%A5nd"
-    assert next_search("", [_ctl("q", "x" * 5000)], q_shown) == "?q=" + "x" * 200
-
-
-def test_app007_navigation_callback_through_dash(client):
+def test_app006_url_controls_run_in_the_browser(client):
+    """A URL control costs no server round trip: its callback is clientside, the server refuses it."""
     client.get("/")  # first request runs Dash's set-up and duplicate-id checks
     deps = client.get("/_dash-dependencies").get_json()
-    out = f"{ids.URL}.search"
-    assert any(d["output"] == out for d in deps)
+    nav = next(d for d in deps if d["output"] == f"{ids.URL}.search")
+    assert nav["clientside_function"] == {"namespace": "dashboard", "function_name": "urlControls"}
     body = {
-        "output": out, "outputs": {"id": ids.URL, "property": "search"},
-        "inputs": [[_ctl("municipality", "1149"), _ctl("year", "2023")]],
-        "state": [{"id": ids.URL_STATE, "property": "data", "value": {"municipality": "3203", "year": "2023"}},
-                  {"id": ids.URL, "property": "search", "value": "?lang=en"}],
-        "changedPropIds": ['{"param":"municipality","type":"url-param"}.value'],
+        "output": f"{ids.URL}.search", "outputs": {"id": ids.URL, "property": "search"},
+        "inputs": [[{"id": ids.url_param("municipality"), "property": "value", "value": "1149"}]],
+        "state": [{"id": ids.URL_STATE, "property": "data", "value": {"municipality": "3203"}},
+                  {"id": ids.URL, "property": "search", "value": ""}],
+        "changedPropIds": [],
     }
     r = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
-    assert r.status_code == 200
-    assert r.get_json()["response"][ids.URL]["search"] == "?lang=en&municipality=1149"
+    assert r.status_code == 400 and b"Traceback" not in r.data
+
+
+def test_app007_clientside_parameter_lists_match_the_server(client):
+    """clientside.js writes the same parameters, in the same order, as layouts/urls.py reads."""
+    import re
+    from pathlib import Path
+
+    from callbacks.navigation import DERIVED
+    from layouts.urls import ALLOWED
+
+    js = (Path(__file__).parents[1] / "dashboard" / "assets" / "clientside.js").read_text(encoding="utf-8")
+
+    def js_list(name):
+        m = re.search(name + r" = \[([^\]]*)\]", js)
+        return tuple(re.findall(r'"([^"]+)"', m.group(1)))
+
+    assert js_list("ALLOWED") == ALLOWED
+    assert js_list("DERIVED") == DERIVED
+    assert client.get("/assets/clientside.js").status_code == 200
 
 
 def test_app008_oversized_request_is_refused(client):
@@ -148,10 +130,12 @@ def test_app009_security_headers_on_every_kind_of_response(make_app, data_dir):
 
 def test_app010_callback_errors_give_400_without_details(client):
     client.get("/")
-    bad = {"output": f"{ids.URL}.search", "outputs": {"id": ids.URL, "property": "search"},
-           "inputs": [[{"id": ids.url_param("year"), "property": "value", "value": {"deep": ["x"]}}]],
-           "state": [{"id": ids.URL_STATE, "property": "data", "value": "not a dict"},
-                     {"id": ids.URL, "property": "search", "value": 12}], "changedPropIds": []}
+    pages = ".._pages_content.children..._pages_store.data.."
+    bad = {"output": pages, "outputs": [{"id": "_pages_content", "property": "children"},
+                                        {"id": "_pages_store", "property": "data"}],
+           "inputs": [{"id": "_pages_location", "property": "pathname", "value": {"deep": ["x"]}},
+                      {"id": "_pages_location", "property": "search", "value": 12}],
+           "state": "not a list", "changedPropIds": []}
     r = client.post("/_dash-update-component", data=json.dumps(bad), content_type="application/json")
     assert r.status_code in (200, 204, 400)
     assert b"Traceback" not in r.data and b".py" not in r.data

@@ -373,3 +373,61 @@ def test_brw018_poisoned_data_is_shown_as_text_and_never_runs(poisoned_server, p
     assert page.locator("#main-content script").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
     page.wait_for_timeout(300)  # give any injected handler the chance to fire; page_factory fails on a dialog
+
+
+def _ctl_item(param, value):
+    return {"id": {"type": "url-param", "param": param}, "property": "value", "value": value}
+
+
+def test_brw019_url_controls_write_the_query_string_in_the_browser(live_server, page_factory):
+    """The clientside URL-control function (clientside.js), run by Chromium on the real page."""
+    page = open_page(page_factory, f"{live_server.url}/about")
+
+    def nxt(search, items, shown):
+        return page.evaluate("([s, i, sh]) => window.dash_clientside.dashboard.nextSearch(s, i, sh)",
+                             [search, items, shown])
+
+    shown = {"municipality": "3203", "year": "2023"}
+    assert nxt("?lang=en&year=2020", [_ctl_item("municipality", "1149"), _ctl_item("year", "2023")], shown) \
+        == "?lang=en&municipality=1149"
+    assert nxt("", [_ctl_item("municipality", "3203"), _ctl_item("year", "2021")], shown) == "?year=2021"
+    # unacceptable values change nothing (the server validates the URL again anyway)
+    assert nxt("", [_ctl_item("municipality", {"x": 1}), _ctl_item("year", "2021")], shown) is None
+    assert nxt("", [_ctl_item("year", "<script>")], shown) is None
+    assert nxt("", [_ctl_item("year", 2021.5)], shown) is None
+    assert nxt("", [{"id": {"type": "url-param", "param": "unknown"}, "value": "1"}], shown) is None
+    assert nxt("", "not a list", shown) is None
+    assert nxt("x" * 3000, [_ctl_item("year", "2021")], shown) is None
+    # a page being drawn: every control still shows what the page was drawn with, so the URL stays
+    # (this keeps the fallback notice of "?municipality=9999" on screen)
+    assert nxt("?municipality=9999", [_ctl_item("municipality", "3203"), _ctl_item("year", "2023")], shown) is None
+    # two changes at once are not one user's action
+    assert nxt("", [_ctl_item("municipality", "1149"), _ctl_item("year", "2021")], shown) is None
+    # the compare page's own controls map onto the contract's parameters
+    cmp_shown = {"cities": "3203,1149", "municipality": "3203,1149", "year_from": "2019", "year_to": "2023",
+                 "scope": "challenge_area:transport", "focus": "3203"}
+    base = [_ctl_item("cities", ["3203", "1149"]), _ctl_item("year_from", "2019"), _ctl_item("year_to", "2023"),
+            _ctl_item("scope", "challenge_area:transport"), _ctl_item("focus", "3203")]
+
+    def with_change(i, value):
+        items = list(base)
+        items[i] = _ctl_item(items[i]["id"]["param"], value)
+        return nxt("?municipality=3203,1149&challenge_area=transport", items, cmp_shown)
+
+    assert with_change(0, ["3203", "1149", "1103"]) == "?municipality=3203%2C1149%2C1103&challenge_area=transport"
+    assert with_change(1, "2021") == "?municipality=3203%2C1149&year=2021-2023&challenge_area=transport"
+    assert with_change(2, "2017") == "?municipality=3203%2C1149&year=2017-2019&challenge_area=transport"
+    assert with_change(3, "dimension:EC") == "?municipality=3203%2C1149&dimension=EC"
+    assert with_change(3, "all") == "?municipality=3203%2C1149"
+    assert with_change(4, "1149") == "?municipality=1149%2C3203&challenge_area=transport"
+    # a filter's "all" removes the parameter, and any change leaves the page number behind
+    data_shown = {"municipality": "", "band": "2", "page": "3"}
+    assert nxt("?band=2&page=3", [_ctl_item("band", "all")], data_shown) == ""
+    assert nxt("?band=2&page=3&lang=en", [_ctl_item("status", "verified")], data_shown) \
+        == "?lang=en&band=2&status=verified"
+    # free text: trimmed, capped at 200 characters, encoded as Python's urlencode does
+    q_shown = {"municipality": "3203", "year": "2023", "q": ""}
+    assert nxt("", [_ctl_item("q", "  bredbånd ")], q_shown) == "?q=bredb%C3%A5nd"
+    assert nxt("", [_ctl_item("q", "x" * 5000)], q_shown) == "?q=" + "x" * 200
+    assert nxt("", [_ctl_item("q", "a b!*'()~")], q_shown) == "?q=a+b%21%2A%27%28%29~"
+    assert nxt("", [_ctl_item("q", "nul\u0000")], q_shown) is None
