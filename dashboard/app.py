@@ -71,6 +71,7 @@ def _install_index_hints(app: Dash) -> None:
 
 
 PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
+PAGES_OUTPUT_BYTES = PAGES_OUTPUT.encode()
 MEMO_MAX_BYTES = 8 * 1024 * 1024  # larger answers (whole-data exports) are rebuilt each time
 
 
@@ -89,10 +90,11 @@ def _install_page_memo(server, repo: Repository) -> None:
 
     @server.before_request
     def _page_memo_lookup():
+        # Looked up by the raw bytes, before any parsing: an answer is only ever stored for
+        # a body that was parsed, validated and answered 200 (see _page_memo_store).
         if request.path != "/_dash-update-component" or request.method != "POST":
             return None
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict) or body.get("output") != PAGES_OUTPUT:
+        if PAGES_OUTPUT_BYTES not in request.get_data():
             return None
         return _lookup()
 
@@ -124,6 +126,10 @@ def _install_page_memo(server, repo: Repository) -> None:
     @server.after_request
     def _page_memo_store(resp):
         key = g.pop("page_memo_key", None)
+        if key and request.method == "POST":
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict) or body.get("output") != PAGES_OUTPUT:
+                key = None
         if (key and resp.status_code == 200 and "Content-Encoding" not in resp.headers and not resp.direct_passthrough
                 and (resp.content_length or 0) <= MEMO_MAX_BYTES):
             content_type = resp.headers.get("Content-Type", "application/json")
