@@ -82,7 +82,9 @@ def pages_body(path: str, search: str) -> bytes:
 def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, DASHBOARD_CACHE_DIR=os.environ.get("DASHBOARD_CACHE_DIR", tempfile.mkdtemp()))
+    env = dict(os.environ, DASHBOARD_CACHE_DIR=os.environ.get("DASHBOARD_CACHE_DIR", tempfile.mkdtemp()),
+               # no worker recycling during the soak, so memory growth is measured on the same processes
+               MAX_REQUESTS=os.environ.get("MAX_REQUESTS", "0"))
     cmd = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}",
            "--workers", os.environ.get("WORKERS", "2"), "--threads", os.environ.get("THREADS", "4"),
            "dashboard.wsgi:server"]
@@ -186,7 +188,11 @@ def main() -> int:
             if "Traceback" in text:
                 print("server log (first traceback):")
                 print(text[text.index("Traceback"):][:3000])
-        ok = stats["errors"] == 0 and stats["unexpected"] == 0 and growth < GROWTH_LIMIT and proc.poll() is None
+        vanished = [p for p in pids if not after[p]]
+        if vanished:
+            print(f"worker(s) {vanished} no longer exist: restarted or crashed during the soak")
+        ok = (stats["errors"] == 0 and stats["unexpected"] == 0 and growth < GROWTH_LIMIT and proc.poll() is None
+              and not vanished)
         print("soak: PASS" if ok else "soak: FAIL")
         return 0 if ok else 1
     finally:
