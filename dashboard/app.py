@@ -53,8 +53,8 @@ def _install_index_hints(app: Dash) -> None:
     Dash's Graph fetches plotly.js and its own chunk only once the first
     callback has drawn a graph; on a page with a chart, preload hints start
     both downloads with the other bundles (and assets/early-plotly.js runs
-    plotly.js while the page waits for its data). The DataTable bundle (0.4 MB parsed on every load) is left
-    out: no page uses that component, our tables are plain HTML tables.
+    plotly.js while the page waits for its data). The DataTable loader
+    (33 KB) is left out: no page uses that component; tables are plain HTML.
     """
     plain = app.interpolate_index
     suites = f"{app.config.requests_pathname_prefix}_dash-component-suites"

@@ -24,6 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from bench import pages_body  # scripts/ is on the path: the same request body as the benchmark
+
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))
 USERS = int(os.environ.get("SOAK_USERS", "8"))
@@ -66,17 +68,6 @@ def workers(master: int) -> list[int]:
             except (OSError, IndexError, ValueError):
                 continue
     return sorted(out)
-
-
-def pages_body(path: str, search: str) -> bytes:
-    return json.dumps({
-        "output": ".._pages_content.children..._pages_store.data..",
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "state": [],
-        "changedPropIds": ["_pages_location.pathname"],
-    }).encode()
 
 
 def main() -> int:
