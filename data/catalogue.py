@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataError, Problem
+from .rules import ValidRange, parse_range
 from .taxonomy import CATEGORIES, SUB_DIMENSIONS
 
 DIRECTIONS = ("higher", "lower", "none")
@@ -19,6 +20,8 @@ COLUMNS = (
     "data_point_units_nb", "sdg_itu", "sdg_goals_ks", "sdg_targets_ks", "ks_ids",
     "aliases", "definition_en", "definition_nb",
 )
+# Optional columns: the physical and logical rules (data/rules.py). A catalogue without them has no rules.
+RULE_COLUMNS = ("valid_range", "data_point_valid_ranges", "parts_sum_max")
 CODE_RE = re.compile(r"^(EC|EN|SC):(ICT|P|I|EN|E|EH|SH):([A-Z]{1,3}):(\d{1,2})([CA])$")
 
 
@@ -53,6 +56,7 @@ class DataPoint:
     direction: str
     unit_en: str
     unit_nb: str
+    valid: ValidRange = ValidRange()
 
     def label(self, lang: str) -> str:
         return self.label_nb if lang == "nb" else self.label_en
@@ -78,6 +82,12 @@ class KPI:
     aliases: tuple[str, ...]
     definition_en: str
     definition_nb: str
+    valid: ValidRange = ValidRange()
+    parts_sum_max: float | None = None  # data points that split a whole: their sum per municipality and year
+
+    def valid_range(self, data_point: str = "") -> ValidRange:
+        dp = self.data_point(data_point) if data_point else None
+        return dp.valid if dp is not None else self.valid
 
     @property
     def slug(self) -> str:
@@ -170,6 +180,7 @@ def parse_catalogue(text: str, name: str = "indicators.csv") -> Catalogue:
     seen: dict[str, int] = {}
     for i, raw in enumerate(reader, start=2):
         row = {k: (v or "").strip() for k, v in raw.items() if k}
+        row.update({c: row.get(c, "") for c in RULE_COLUMNS})
         code = official_form(row["code"])
         m = CODE_RE.match(normalise_code(code))
         if not m:
@@ -181,12 +192,33 @@ def parse_catalogue(text: str, name: str = "indicators.csv") -> Catalogue:
             continue
         seen[norm] = i
         dim, sub, cat = m.group(1), m.group(2), m.group(3)
-        if (row["dimension"], row["sub_dimension"], row["category"]) != (dim, sub, cat):
-            problems.append(Problem(name, f"dimension/sub_dimension/category do not match code {code}", i, "dimension"))
+        if (row["dimension"], row["sub_dimension"]) != (dim, sub):
+            problems.append(Problem(name, f"dimension/sub_dimension do not match code {code}", i, "dimension"))
         if f"{dim}: {sub}" not in SUB_DIMENSIONS:
             problems.append(Problem(name, f"unknown sub-dimension {dim}: {sub}", i, "sub_dimension"))
+        # The category is its own column: a KPI may sit in another category than its code's prefix
+        # (Electronic Health Records, SC: EH: ED: 5A, is a Health KPI).
+        cat = row["category"] or cat
         if f"{dim}: {sub}: {cat}" not in CATEGORIES:
             problems.append(Problem(name, f"unknown category {dim}: {sub}: {cat}", i, "category"))
+        rule_text = {c: row.get(c, "") for c in RULE_COLUMNS}
+        try:
+            valid = parse_range(rule_text["valid_range"])
+        except ValueError as exc:
+            problems.append(Problem(name, str(exc), i, "valid_range"))
+            valid = ValidRange()
+        dp_valid: dict[str, ValidRange] = {}
+        for slug, text in _pairs(rule_text["data_point_valid_ranges"]).items():
+            try:
+                dp_valid[slug] = parse_range(text)
+            except ValueError as exc:
+                problems.append(Problem(name, f"{slug}: {exc}", i, "data_point_valid_ranges"))
+        parts_sum_max = None
+        if rule_text["parts_sum_max"]:
+            try:
+                parts_sum_max = float(rule_text["parts_sum_max"])
+            except ValueError:
+                problems.append(Problem(name, f"'{rule_text['parts_sum_max']}' is not a number", i, "parts_sum_max"))
         if row["direction"] not in DIRECTIONS:
             problems.append(Problem(name, f"direction must be one of {', '.join(DIRECTIONS)}", i, "direction"))
         if row["type"] not in ("core", "advanced"):
@@ -209,6 +241,7 @@ def parse_catalogue(text: str, name: str = "indicators.csv") -> Catalogue:
                 direction=dirs.get(s, row["direction"]),
                 unit_en=units_en.get(s, row["unit_en"]),
                 unit_nb=units_nb.get(s, row["unit_nb"]),
+                valid=dp_valid.get(s, valid),
             )
             for s in slugs
         )
@@ -221,6 +254,7 @@ def parse_catalogue(text: str, name: str = "indicators.csv") -> Catalogue:
             sdg_targets_ks=split(row["sdg_targets_ks"]), ks_ids=split(row["ks_ids"]),
             aliases=tuple(official_form(a) for a in split(row["aliases"])),
             definition_en=row["definition_en"], definition_nb=row["definition_nb"],
+            valid=valid, parts_sum_max=parts_sum_max,
         ))
     if not kpis and not problems:
         problems.append(Problem(name, "the catalogue has no rows"))

@@ -20,12 +20,12 @@ import pandas as pd
 
 from .catalogue import Catalogue
 from .filters import Filters, apply_filters
-from .observations import COLUMNS, FORMULA_START
+from .observations import FILE_COLUMNS, FORMULA_START
 from .taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSIONS
 
 XLSX_MAX_ROWS = 1_048_575  # a sheet holds 1 048 576 rows, one of them the header
 FORMATS = ("csv", "xlsx", "parquet")
-EXPORT_COLUMNS = (*COLUMNS, "kpi_name", "dimension", "sub_dimension", "category", "challenge_area", "score_band",
+EXPORT_COLUMNS = (*FILE_COLUMNS, "kpi_name", "dimension", "sub_dimension", "category", "challenge_area", "score_band",
                   "points", "achievement_pct")
 NUMERIC = ("year", "value", "target", "band", "score_band", "points", "achievement_pct")
 DASHBOARD_NAME = "Bærekraftsindikatorer for Asker (U4SSC-dashbord)"
@@ -69,6 +69,7 @@ def export_frame(ds, f: Filters, lang: str) -> pd.DataFrame:
         "status": rows["status"].astype(str).to_numpy(),
         "source": rows["source"].astype(str).to_numpy(),
         "note": rows["note"].astype(str).to_numpy(),
+        "year_basis": rows["year_basis"].astype(str).to_numpy(),
     }, index=pd.RangeIndex(n))
     out["target_na"] = rows["target_na"].to_numpy(dtype=bool)
     out["kpi_name"] = rows["kpi_name_nb" if lang == "nb" else "kpi_name_en"].astype(str).to_numpy()

@@ -16,7 +16,7 @@ from .errors import DataError, Problem
 from .finance import COLUMNS as FINANCE_COLUMNS
 from .finance import KEY as FINANCE_KEY
 from .finance import validate_finance_table
-from .observations import COLUMNS, KEY, load_observations, to_template_rows, validate_table
+from .observations import FILE_COLUMNS, KEY, load_observations, to_template_rows, validate_table
 from .repository import FINANCE, OBSERVATIONS
 from .tabular import read_table
 
@@ -124,9 +124,42 @@ def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int
     if problems:
         raise DataError(problems)
     target = Path(data_dir) / OBSERVATIONS
+    rownums = dict(new.attrs.get("rownums", {}))
     existing = load_observations(target, catalogue) if target.exists() else new.iloc[0:0]
     added, replaced, unchanged, merged = _compare(existing, new, KEY, _rows_in_frame_order)
+    check_merged(merged, existing, catalogue, table.name, rownums)
     return ImportPlan("observations", target, added, replaced, unchanged, merged, len(existing))
+
+
+def check_merged(merged: pd.DataFrame, existing: pd.DataFrame, catalogue: Catalogue, name: str,
+                 rownums: dict[tuple, int]) -> None:
+    """Refuse an import whose rows are each valid but which, merged with the stored data, could not be true
+    or could not be loaded: a municipality code under another name, parts of a whole adding up to more than
+    the whole. Then validate the merged file exactly as the loader will read it, before anything is written."""
+    from .rules import sum_problems
+    from .tabular import parse_csv_bytes
+
+    problems: list[Problem] = []
+    if not existing.empty:
+        stored = dict(zip(existing["municipality_code"].astype(str), existing["municipality_name"].astype(str)))
+        named: set[str] = set()
+        for (muni, year, code, dp), row in sorted(rownums.items(), key=lambda kv: kv[1]):
+            if muni in stored and muni not in named:
+                mine = merged[(merged["municipality_code"].astype(str) == muni)]["municipality_name"].astype(str)
+                other = sorted(set(mine) - {stored[muni]})
+                if other and stored[muni] in set(mine):
+                    problems.append(Problem(name, f"'{other[0]}' differs from '{stored[muni]}', the name stored "
+                                                  f"for {muni}; use the stored name or change every row", row,
+                                            "municipality_name"))
+                named.add(muni)
+    problems += sum_problems(merged, catalogue, name, rownums)
+    if problems:
+        raise DataError(problems)
+    payload = canonical_csv(FILE_COLUMNS, to_template_rows(merged))
+    _, after = validate_table(parse_csv_bytes(payload, OBSERVATIONS), catalogue)
+    if after:
+        raise DataError([Problem(name, f"merged with the stored data, the result would not load: {p}")
+                         for p in after[:20]])
 
 
 def _rows_in_frame_order(df: pd.DataFrame) -> list[list[str]]:
@@ -159,7 +192,7 @@ def apply_import(plan: ImportPlan) -> None:
     if plan.changes == 0 or plan.merged is None:
         return
     if plan.kind == "observations":
-        payload = canonical_csv(COLUMNS, to_template_rows(plan.merged))
+        payload = canonical_csv(FILE_COLUMNS, to_template_rows(plan.merged))
     else:
         merged = plan.merged.sort_values(list(FINANCE_KEY), kind="stable")
         payload = canonical_csv(FINANCE_COLUMNS, _finance_rows(merged))
@@ -167,7 +200,7 @@ def apply_import(plan: ImportPlan) -> None:
 
 
 def write_observations(df: pd.DataFrame, path: Path) -> None:
-    atomic_write(path, canonical_csv(COLUMNS, to_template_rows(df)))
+    atomic_write(path, canonical_csv(FILE_COLUMNS, to_template_rows(df)))
 
 
 __all__ = ["ImportPlan", "plan_import", "apply_import", "write_observations", "DataError", "Problem"]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .catalogue import Catalogue
 from .errors import DataError, Problem
+from .rules import range_problem, sum_problems
 from .tabular import MAX_CELL_CHARS, Table, parse_number, read_table
 
 COLUMNS = (
@@ -17,6 +18,11 @@ COLUMNS = (
     "unit", "target", "band", "verified", "quality", "status", "source", "note",
 )
 KEY = ("municipality_code", "year", "kpi_code", "data_point")
+# Optional column: what ``year`` means. ``data`` (the default) is the year the value describes; ``report``
+# is the year of the report the value comes from, when the report does not say which year it describes.
+YEAR_BASIS = ("data", "report")
+OPTIONAL = ("year_basis",)
+FILE_COLUMNS = (*COLUMNS, *OPTIONAL)  # what the store and the exports write
 # Columns our exports add for readers; an import ignores them (they are derived from the catalogue and scoring).
 EXPORT_ONLY = ("kpi_name", "dimension", "sub_dimension", "category", "challenge_area", "score_band", "points",
                "achievement_pct")
@@ -39,13 +45,16 @@ MAX_PROBLEMS = 1000
 
 
 def empty_frame() -> pd.DataFrame:
-    return typed_frame({c: [] for c in COLUMNS} | {"target_na": []})
+    return typed_frame({c: [] for c in FILE_COLUMNS} | {"target_na": []})
 
 
 def typed_frame(cols: dict[str, list]) -> pd.DataFrame:
     df = pd.DataFrame(cols)
+    if "year_basis" not in df:
+        df["year_basis"] = "data"
+    df["year_basis"] = df["year_basis"].replace("", "data")
     text = ["municipality_code", "municipality_name", "kpi_code", "data_point", "unit",
-            "verified", "quality", "status", "source", "note"]
+            "verified", "quality", "status", "source", "note", "year_basis"]
     for c in text:
         df[c] = df[c].astype("string").fillna("").astype(object).astype("string")
     df["year"] = df["year"].astype("int16")
@@ -53,7 +62,7 @@ def typed_frame(cols: dict[str, list]) -> pd.DataFrame:
     df["target"] = df["target"].astype("float64")
     df["target_na"] = df["target_na"].astype("bool")
     df["band"] = df["band"].astype("Int8")
-    return df[list(COLUMNS) + ["target_na"]]
+    return df[list(FILE_COLUMNS) + ["target_na"]]
 
 
 def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
@@ -62,7 +71,7 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
     problems: list[Problem] = []
     header = table.header
     missing = [c for c in COLUMNS if c not in header]
-    extra = [h for h in header if h not in COLUMNS and h not in EXPORT_ONLY]
+    extra = [h for h in header if h not in FILE_COLUMNS and h not in EXPORT_ONLY]
     dupes = sorted({h for h in header if header.count(h) > 1})
     if missing or extra or dupes:
         msg = []
@@ -78,9 +87,9 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
         raise DataError([Problem(name, "; ".join(msg) + sep_hint, 1)])
     if not table.rows or not any(any(c.strip() for c in r) for r in table.rows):
         raise DataError([Problem(name, "has a header but no data rows")])
-    idx = {c: header.index(c) for c in COLUMNS}
+    idx = {c: header.index(c) for c in FILE_COLUMNS if c in header}
     dec = table.decimal_comma
-    out: dict[str, list] = {c: [] for c in COLUMNS} | {"target_na": []}
+    out: dict[str, list] = {c: [] for c in FILE_COLUMNS} | {"target_na": []}
     seen: dict[tuple, int] = {}
     names: dict[str, tuple[str, int]] = {}
 
@@ -97,6 +106,7 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
             bad(rownum, None, f"has {len(cells)} cells, the header has {len(header)}")
             continue
         r = {c: unescape_text(cells[i]) for c, i in idx.items()}
+        r.setdefault("year_basis", "")
         ok = True
         for c, v in r.items():
             if len(v) > MAX_CELL_CHARS:
@@ -168,6 +178,11 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
             if status == "not_reported":
                 bad(rownum, "value", "must be empty when status is not_reported")
                 ok = False
+            elif v is not None and kpi is not None and dp in kpi.units:
+                why = range_problem(kpi, dp, v)
+                if why:
+                    bad(rownum, "value", why)
+                    ok = False
         elif status and status != "not_reported" and status in STATUSES:
             bad(rownum, "value", f"is empty, but status is {status} (use not_reported for a missing value)")
             ok = False
@@ -190,6 +205,10 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
             else:
                 bad(rownum, "band", f"'{btext}' is not a band (1, 2, 3 or 4)")
                 ok = False
+        basis = r["year_basis"].strip().lower() or "data"
+        if basis not in YEAR_BASIS:
+            bad(rownum, "year_basis", f"'{r['year_basis'].strip()}' must be data, report or empty")
+            ok = False
         source = r["source"].strip()
         if not source:
             bad(rownum, "source", "is empty: every value needs its source")
@@ -216,9 +235,14 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
         out["status"].append(status)
         out["source"].append(source)
         out["note"].append(r["note"].strip())
+        out["year_basis"].append(basis)
+    frame = typed_frame(out)
+    frame.attrs["rownums"] = dict(seen)  # key -> row in the file, for checks on the merged store
+    if len(problems) < MAX_PROBLEMS:
+        problems += sum_problems(frame, catalogue, name, seen)
     if len(problems) >= MAX_PROBLEMS:
         problems.append(Problem(name, f"stopped after {MAX_PROBLEMS} problems"))
-    return typed_frame(out), problems
+    return frame, problems
 
 
 def load_observations(path: Path, catalogue: Catalogue, max_bytes: int | None = None) -> pd.DataFrame:
@@ -226,6 +250,7 @@ def load_observations(path: Path, catalogue: Catalogue, max_bytes: int | None = 
     frame, problems = validate_table(table, catalogue)
     if problems:
         raise DataError(problems)
+    frame.attrs.clear()
     return frame
 
 
@@ -249,6 +274,6 @@ def to_template_rows(df: pd.DataFrame, sort: bool = True) -> list[list[str]]:
         rows.append([
             rec.municipality_code, rec.municipality_name, str(int(rec.year)), rec.kpi_code,
             rec.data_point, format_number(rec.value), rec.unit, target, band, rec.verified,
-            rec.quality, rec.status, rec.source, rec.note,
+            rec.quality, rec.status, rec.source, rec.note, rec.year_basis,
         ])
     return rows

@@ -31,7 +31,7 @@ OBSERVATIONS = "observations.csv"
 FINANCE = "finance.csv"
 NORMS = "finance_norms.csv"
 CHALLENGES = "challenge_areas.csv"
-SCHEMA_VERSION = "4"  # bump when the cached frame's shape changes
+SCHEMA_VERSION = "5"  # bump when the cached frame's shape changes
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ def release_memory() -> None:
 
 
 REPEATED_TEXT = ("municipality_code", "municipality_name", "kpi_code", "data_point", "unit", "verified", "quality",
-                 "status", "source", "note", "direction", "band_source", "exclusion")
+                 "status", "source", "note", "year_basis", "direction", "band_source", "exclusion")
 
 
 def compact(frame: pd.DataFrame) -> pd.DataFrame:

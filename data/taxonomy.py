@@ -43,7 +43,7 @@ CATEGORIES: dict[str, tuple[str, str]] = {
     "EN: EN: WS": ("Water and Sanitation", "Vann og avløp"),
     "EN: EN: WA": ("Waste", "Avfall"),
     "EN: EN: EQ": ("Environmental Quality", "Miljøkvalitet"),
-    "EN: EN: PSN": ("Public Space and Nature", "Offentlige rom og natur"),
+    "EN: EN: PSN": ("Public Space and Nature", "Friområder og natur"),
     "EN: E: E": ("Energy", "Energi"),
     "SC: EH: ED": ("Education", "Utdanning"),
     "SC: EH: H": ("Health", "Helse"),

@@ -41,19 +41,38 @@ def test_pub001_published_values_exactly(obs, code, year, expected):
 
 
 def test_pub002_benchmark_na_where_the_report_says_so(obs):
-    na = obs[obs["target_na"]]
+    na = obs[obs["target_na"] & (obs["status"] != "illustrative")]
     assert set(zip(na["municipality_code"], na["kpi_code"], na["data_point"])) == {
-        ("1149", "EC: ICT: ICT: 5C", ""), ("1103", "EC: ICT: PS: 1A", "number"), ("1103", "EC: ICT: PS: 2A", "")}
+        ("1149", "EC: ICT: ICT: 5C", ""), ("1103", "EC: ICT: PS: 1A", "number"), ("1103", "EC: ICT: PS: 2A", ""),
+        ("1507", "EC: ICT: PS: 1A", "number"), ("1507", "EC: ICT: PS: 2A", "")}
 
 
 def test_pub003_rana_not_reported_list(obs):
     rana = obs[(obs["municipality_code"] == "1833") & (obs["status"] == "not_reported")]
     assert set(zip(rana["kpi_code"], rana["data_point"])) == {
         ("EC: I: ES: 1C", ""), ("EC: I: T: 5A", ""), ("EC: I: B: 1A", ""), ("SC: SH: SA: 6C", ""),
-        ("SC: SH: FS: 1A", ""), ("EN: EN: AQ: 1C", "so2"), ("EN: EN: AQ: 1C", "o3")}
+        ("SC: SH: FS: 1A", ""), ("EN: EN: AQ: 1C", "so2"), ("EN: EN: AQ: 1C", "o3"), ("EC: I: T: 4A", "para")}
     assert rana["value"].isna().all()
+    assert len(obs[obs["municipality_code"] == "1833"]) == len(rana)  # nothing of Rana's is shipped as a value
+    para = rana[rana["data_point"] == "para"].iloc[0]
+    assert "1.86" in para["note"] and "TT card" in para["note"]  # the TT-card share, kept as a note, not a value
     stav = obs[(obs["municipality_code"] == "1103") & (obs["kpi_code"] == "EC: I: B: 2A")]
     assert list(stav["status"]) == ["not_reported"]
+
+
+ALESUND = {("EC: ICT: PS: 1A", "number"): 119, ("EC: ICT: PS: 1A", "percent"): 100.00, ("EC: ICT: PS: 2A", ""): 80,
+           ("EC: ICT: PS: 3A", ""): 84.92}
+
+
+def test_pub006_alesund_factsheet_values_and_report_years(obs):
+    rows = obs[obs["municipality_code"] == "1507"]
+    assert {(r.kpi_code, r.data_point): r.value for r in rows.itertuples()} == ALESUND
+    assert (rows["status"] == "reported").all() and rows["note"].str.contains("region").all()
+    assert rows["source"].str.contains("Factsheet-Alesund").all()
+    # every published row carries the report's year, and says so
+    published = obs[obs["municipality_code"].isin(["1149", "1103", "1833", "1507"])]
+    assert (published["year_basis"] == "report").all()
+    assert (obs[obs["municipality_code"] == "3203"]["year_basis"] == "data").all()
 
 
 def test_pub004_every_asker_value_is_illustrative_with_a_target(obs, catalogue):
@@ -64,8 +83,11 @@ def test_pub004_every_asker_value_is_illustrative_with_a_target(obs, catalogue):
     assert len(years) >= 3
     for y in years:
         assert len(asker[asker["year"] == y]) == catalogue.unit_count  # every KPI and data point
-    scorable = asker["target"].notna() | asker["band"].notna()
-    assert scorable.all()
+    # a target for every unit with a direction; the units without one are "no benchmark" (n/a), never a guess
+    for r in asker.itertuples():
+        has_direction = catalogue[r.kpi_code].direction_of(r.data_point) in ("higher", "lower")
+        assert (not math.isnan(r.target)) == has_direction and r.target_na == (not has_direction)
+    assert asker["band"].isna().all()  # no invented verifier bands: every Asker band is computed from its target
     assert not any(math.isnan(v) for v in asker["value"])
 
 
