@@ -143,7 +143,7 @@ def check_merged(merged: pd.DataFrame, existing: pd.DataFrame, catalogue: Catalo
     if not existing.empty:
         stored = dict(zip(existing["municipality_code"].astype(str), existing["municipality_name"].astype(str)))
         named: set[str] = set()
-        for (muni, year, code, dp), row in sorted(rownums.items(), key=lambda kv: kv[1]):
+        for (muni, _year, _code, _dp), row in sorted(rownums.items(), key=lambda kv: kv[1]):
             if muni in stored and muni not in named:
                 mine = merged[(merged["municipality_code"].astype(str) == muni)]["municipality_name"].astype(str)
                 other = sorted(set(mine) - {stored[muni]})

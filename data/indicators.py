@@ -73,6 +73,7 @@ class Pace:
     required_per_year: float | None
     actual_per_year: float | None
     reached_year: int | None  # at the current pace; None when never or unknown
+    latest_basis: str = "data"  # year_basis of the latest value: "report" when only the report's year is known
 
 
 def _slope(years: np.ndarray, values: np.ndarray) -> float | None:
@@ -96,16 +97,17 @@ def pace(kpi: KPI, rows: pd.DataFrame, horizon: int = HORIZON) -> list[Pace]:
             continue
         last = r.iloc[-1]
         n, v = int(last["year"]), float(last["value"])
+        basis = str(last["year_basis"]) if "year_basis" in r else "data"
         target = None if bool(last["target_na"]) or pd.isna(last["target"]) else float(last["target"])
         recent = r[r["year"] > n - PACE_WINDOW]
         actual = _slope(recent["year"].to_numpy(), recent["value"].to_numpy(dtype=float))
         if target is None or direction not in ("higher", "lower"):
-            out.append(Pace(unit, n, v, target, direction, "no_target", None, actual, None))
+            out.append(Pace(unit, n, v, target, direction, "no_target", None, actual, None, basis))
             continue
         gap = target - v
         met = v >= target if direction == "higher" else v <= target
         if met:
-            out.append(Pace(unit, n, v, target, direction, "met", 0.0, actual, n))
+            out.append(Pace(unit, n, v, target, direction, "met", 0.0, actual, n, basis))
             continue
         required = gap / (horizon - n) if horizon > n else None
         if actual is None:
@@ -115,7 +117,7 @@ def pace(kpi: KPI, rows: pd.DataFrame, horizon: int = HORIZON) -> list[Pace]:
         else:
             reached = n + math.ceil(round(gap / actual, 9))
             state = "on_track" if reached <= horizon else "too_slow"
-        out.append(Pace(unit, n, v, target, direction, state, required, actual, reached))
+        out.append(Pace(unit, n, v, target, direction, state, required, actual, reached, basis))
     return out
 
 

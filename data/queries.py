@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .repository import Dataset
-from .scoring import roll_up
+from .scoring import roll_up, rollup_score
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Overview:
     illustrative: bool
     categories: pd.DataFrame = None  # roll-up per category (for the benchmarking wheel)
     units: pd.DataFrame = None  # the scored rows themselves (kpi_code, data_point, band_used, ...)
+    kpis: dict = None  # kpi_code -> (band or None, reason): each catalogue KPI once (the wheel)
     reporting: pd.DataFrame = None  # per dimension: verified, reported, illustrative, not reported, no benchmark
     previous_year: int | None = None
     band_changes: pd.DataFrame = None  # units whose band differs from the previous year
@@ -44,7 +45,7 @@ def reporting_panel(rows: pd.DataFrame, catalogue) -> pd.DataFrame:
         r = rows[rows["kpi_code"].astype(str).str.startswith(dim + ":")]
         rec = {"dimension": dim, "units": len(units)}
         for st in ("verified", "reported", "illustrative", "synthetic"):
-            rec[st] = int(((r["status"] == st) & (r["exclusion"] != "not_reported")).sum())
+            rec[st] = int(((r["status"] == st) & ~r["exclusion"].isin(["not_reported", "no_value"])).sum())
         rec["not_reported"] = int((r["exclusion"] == "not_reported").sum())
         rec["no_benchmark"] = int((r["exclusion"] == "no_benchmark").sum())
         rec["no_value"] = int((r["exclusion"] == "no_value").sum())
@@ -66,6 +67,31 @@ def band_changes(now: pd.DataFrame, before: pd.DataFrame) -> pd.DataFrame:
     m = m[m["move"] != 0]
     m = m.assign(_abs=m["move"].abs()).sort_values(["_abs", "move", "kpi_code"], ascending=[False, False, True])
     return m[cols].reset_index(drop=True)
+
+
+def kpi_bands(units: pd.DataFrame, catalogue) -> dict[str, tuple[int | None, str]]:
+    """Each catalogue KPI's band (its scored values' points rolled up, as U4SSC scores a KPI with data points)
+    and, when it has none, why: ``not_reported``, ``no_value``, ``no_benchmark`` or ``missing`` (no row)."""
+    out: dict[str, tuple[int | None, str]] = {k.code: (None, "missing") for k in catalogue}
+    if units is None or units.empty:
+        return out
+    for code, g in units.groupby("kpi_code", sort=False, observed=True):
+        pts = [int(p) for p, e in zip(g["band_used"], g["exclusion"]) if e == "" and not pd.isna(p)]
+        res = rollup_score(pts)
+        if res:
+            out[str(code)] = (res[1], "")
+        else:
+            reasons = [str(e) for e in g["exclusion"] if str(e)]
+            out[str(code)] = (None, reasons[0] if reasons else "no_benchmark")
+    return out
+
+
+def kpi_band_counts(bands: dict[str, tuple[int | None, str]]) -> dict:
+    """KPIs per band, and without one: the counts add up to ``total``, the KPIs in the catalogue."""
+    counts = {b: sum(1 for band, _ in bands.values() if band == b) for b in (1, 2, 3, 4)}
+    counts["none"] = sum(1 for band, _ in bands.values() if band is None)
+    counts["total"] = len(bands)
+    return counts
 
 
 def rows_for(ds: Dataset, municipality: str, year: int | None) -> pd.DataFrame:
@@ -95,6 +121,7 @@ def overview(ds: Dataset, municipality: str, year: int | None) -> Overview:
         categories=roll_up(rows, ds.catalogue, "category"),
         units=rows[["kpi_code", "data_point", "value", "band_used", "exclusion", "status", "achievement"]]
         .reset_index(drop=True),
+        kpis=kpi_bands(rows, ds.catalogue),
         reporting=reporting_panel(rows, ds.catalogue), previous_year=prev,
         band_changes=band_changes(rows, prev_rows),
     )
@@ -151,6 +178,7 @@ class AreaSummary:
     kpi_count: int
     scored: int
     parts: dict[str, tuple[float | None, int | None]]
+    values: int = 0  # the catalogue's values (KPIs and data points) in the area: scored + not scored
 
 
 def _score_of(rolled: pd.DataFrame, group: str) -> tuple[float | None, int | None]:
@@ -158,6 +186,12 @@ def _score_of(rolled: pd.DataFrame, group: str) -> tuple[float | None, int | Non
     if r.empty or pd.isna(r["score_pct"].iloc[0]):
         return None, None
     return float(r["score_pct"].iloc[0]), int(r["band"].iloc[0])
+
+
+def value_kind(status: str) -> str:
+    """Values that may be compared with each other: published ones (verified, reported), illustrative ones,
+    synthetic ones. A ranking or "best" never mixes kinds."""
+    return {"verified": "published", "reported": "published"}.get(status, status)
 
 
 def trend_of(delta: float | None) -> str:
@@ -177,7 +211,7 @@ def area_units(ds: Dataset, municipality: str, year: int | None, area: str) -> p
     rows = obs[(obs["municipality_code"] == municipality) & (obs["year"] == year)].merge(ch, on="kpi_code")
     if rows.empty:
         return rows.assign(trend="unknown", trend_delta=pd.Series(dtype=float), rank=pd.Series(dtype="Int64"),
-                           peers=pd.Series(dtype="Int64"))
+                           peers=pd.Series(dtype="Int64"), rank_note=pd.Series(dtype=str))
     history = obs[(obs["municipality_code"] == municipality) & (obs["year"] <= year)
                   & obs["kpi_code"].isin(set(ch["kpi_code"]))]
     trends, deltas = [], []
@@ -192,14 +226,20 @@ def area_units(ds: Dataset, municipality: str, year: int | None, area: str) -> p
         trends.append(trend_of(None if delta is None else delta * 2))  # > 1 pp a year counts
         deltas.append(delta)
     rows = rows.assign(trend=trends, trend_delta=deltas)
-    # position among the municipalities with a value for the same unit: each one's latest year up to this one
-    ranks, peers = [], []
+    # position among the municipalities with a value for the same unit: each one's latest year up to this one,
+    # and only values of the same kind (an illustrative value is never ranked against published ones)
+    ranks, peers, notes = [], [], []
     cand = obs[(obs["year"] <= year) & obs["kpi_code"].isin(set(rows["kpi_code"])) & obs["value"].notna()]
     cand = cand[cand["municipality_code"] != municipality]
     cand = cand.sort_values("year").drop_duplicates(["municipality_code", "kpi_code", "data_point"], keep="last")
     same_year = pd.concat([cand, rows[rows["value"].notna()]], ignore_index=True)
+    same_year = same_year.assign(_kind=same_year["status"].astype(str).map(value_kind))
     for r in rows.itertuples(index=False):
         p = same_year[(same_year["kpi_code"] == r.kpi_code) & (same_year["data_point"] == r.data_point)]
+        same = p[p["_kind"] == value_kind(str(r.status))]
+        note = "other_kind" if len(p) >= 2 and len(same) < 2 and not pd.isna(r.value) else ""
+        p = same
+        notes.append(note)
         if len(p) < 2 or pd.isna(r.value) or r.direction not in ("higher", "lower"):
             ranks.append(None)
             peers.append(len(p) if len(p) >= 2 else None)
@@ -207,6 +247,7 @@ def area_units(ds: Dataset, municipality: str, year: int | None, area: str) -> p
         better = (p["value"] > r.value).sum() if r.direction == "higher" else (p["value"] < r.value).sum()
         ranks.append(int(better) + 1)
         peers.append(len(p))
+    rows = rows.assign(rank_note=notes)
     rows = rows.assign(rank=pd.array(ranks, dtype="Int64"), peers=pd.array(peers, dtype="Int64"))
     order = rows.assign(_p=rows["points"].astype("Float64").fillna(99), _a=rows["achievement"].fillna(1e9))
     return order.sort_values(["_p", "_a", "kpi_code", "data_point"]).drop(columns=["_p", "_a"]).reset_index(drop=True)
@@ -232,7 +273,8 @@ def challenge_summaries(ds: Dataset, municipality: str, year: int | None) -> lis
         scored = units[units["exclusion"] == ""] if not units.empty else units
         weakest = [(r.kpi_code, r.data_point) for r in scored.head(2).itertuples(index=False)]
         parts = {p: _score_of(now, f"{area}/{p}") for p in DIGITAL_PARTS} if area == "digital" else {}
-        out.append(AreaSummary(area, score, band, prev, pscore, trend_of(delta), weakest,
-                               int(ds.challenges[ds.challenges["area"] == area]["kpi_code"].nunique()),
-                               len(scored), parts))
+        codes = set(ds.challenges[ds.challenges["area"] == area]["kpi_code"])
+        n_values = sum(len(k.units) for k in ds.catalogue if k.code in codes)
+        out.append(AreaSummary(area, score, band, prev, pscore, trend_of(delta), weakest, len(codes),
+                               len(scored), parts, n_values))
     return out

@@ -67,7 +67,8 @@ def _card(s: AreaSummary, catalogue: Catalogue, lang: str, year: int | None, sea
         body.append(html.Ul([html.Li([f"{name_of(DIGITAL_PARTS, p, lang)}: ",
                                       fmt_pct(sc, lang) if sc is not None else "–", " ", band_badge(b, lang)])
                              for p, (sc, b) in s.parts.items()], className="parts"))
-    body.append(html.P(t("ch.kpis", lang, n=s.kpi_count, scored=s.scored), className="small"))
+    body.append(html.P(t("ch.kpis", lang, n=s.kpi_count, values=s.values, scored=s.scored,
+                         unscored=s.values - s.scored), className="small"))
     return html.Section(body, className="area-card", id=f"area-{s.area}")
 
 
@@ -95,6 +96,7 @@ def _units_table(units: pd.DataFrame, catalogue: Catalogue, lang: str, caption: 
         unit = kpi.unit(lang, r.data_point)
         target = "n/a" if r.target_na else (fmt_value(r.target, lang) if not pd.isna(r.target) else "–")
         pos = (t("ch.position", lang, rank=int(r.rank), n=int(r.peers)) if not pd.isna(r.rank)
+               else t("ch.position.other_kind", lang) if getattr(r, "rank_note", "") == "other_kind"
                else t("ch.position.none", lang))
         rows.append([
             html.Span([html.A(unit_label(catalogue, r.kpi_code, r.data_point, lang), href=kpi_href(kpi, lang, muni)),

@@ -8,14 +8,15 @@ from dash import dcc, html
 
 from data.catalogue import Catalogue
 from data.filters import Filters
+from data.queries import value_kind
 from data.taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSIONS, name_of
 
 from . import ids
 from .challenges import unit_label
 from .components import band_badge, data_table, illustrative_banner, notices, status_label
 from .figures import band_matrix
-from .formatting import fmt_signed, fmt_value
-from .i18n import t
+from .formatting import fmt_signed, fmt_value, year_text
+from .i18n import BAND_SYMBOLS, t
 from .indicators import kpi_href
 
 SCOPE_KINDS = (("dimension", DIMENSIONS), ("sub_dimension", SUB_DIMENSIONS), ("category", CATEGORIES),
@@ -89,64 +90,150 @@ def form(lang: str, munis, chosen: list[str], all_years: list[int], year_from: i
     ], className="controls"), className="controls-form", role="search", **{"aria-label": t("cmp.legend", lang)})
 
 
-def _cell(r, catalogue: Catalogue, lang: str) -> list:
-    kpi = catalogue[r.kpi_code]
+STATE_SYMBOLS = {"no_band": "□", "no_benchmark": "◇", "not_reported": "✕", "no_value": "✕", "missing": "–"}
+ILLUSTRATIVE_MARK = "*"
+
+
+def cell_state(r) -> str:
+    """What a matrix cell holds: a band (1-4), a value without band, a value without benchmark, not reported,
+    no figure, or nothing at all (missing). Told apart by symbol and text, never by colour alone."""
+    if r is None:
+        return "missing"
     if r.exclusion == "not_reported":
-        value = t("status.not_reported", lang)
-    elif pd.isna(r.value):
-        value = t("cmp.no_value", lang)
+        return "not_reported"
+    if pd.isna(r.value):
+        return "no_value"
+    if not pd.isna(r.band_used):
+        return f"band{int(r.band_used)}"
+    return "no_benchmark" if bool(r.target_na) else "no_band"
+
+
+def _short_value(value: float, unit: str, lang: str) -> str:
+    return fmt_value(value, lang) + (" %" if unit.startswith("%") else "")
+
+
+def _cell(r, state: str, catalogue: Catalogue, lang: str) -> list:
+    kpi = catalogue[r.kpi_code]
+    if state in ("not_reported", "no_value"):
+        value = t(f"cmp.state.{state}", lang)
     else:
         value = f"{fmt_value(r.value, lang)} {kpi.unit(lang, r.data_point)}"
-    return [html.Span(value, className="cell-value"), " ", html.Span(f"({int(r.year)})", className="cell-year"),
-            html.Br(), band_badge(None if pd.isna(r.band_used) else int(r.band_used), lang), html.Br(),
-            status_label(str(r.status), lang)]
+    band = int(r.band_used) if state.startswith("band") else None
+    what = band_badge(band, lang) if band else html.Span(
+        [html.Span(STATE_SYMBOLS[state], **{"aria-hidden": "true"}), " ", t(f"cmp.state.{state}", lang)],
+        className=f"cell-state state-{state}")
+    return [html.Span(value, className="cell-value"), " ",
+            html.Span(f"({year_text(r.year, r.year_basis, lang)})", className="cell-year"),
+            html.Br(), what, html.Br(), status_label(str(r.status), lang)]
+
+
+def matrix_summary(units: list[tuple[str, str]], rows: pd.DataFrame, chosen: list[str]) -> dict:
+    """Counts of the matrix's cells by state (they add up to ``cells``) and the basis for a ranking sentence."""
+    by_key = {(r.municipality_code, r.kpi_code, r.data_point): r for r in rows.itertuples(index=False)}
+    counts = {"cells": len(units) * len(chosen), "banded": 0, "value": 0, "not_reported": 0, "missing": 0}
+    top = {m: 0 for m in chosen}
+    banded = {m: 0 for m in chosen}
+    kinds: dict[str, set[str]] = {m: set() for m in chosen}
+    for code, dp in units:
+        for m in chosen:
+            r = by_key.get((m, code, dp))
+            state = cell_state(r)
+            if state == "missing":
+                counts["missing"] += 1
+            elif state in ("not_reported", "no_value"):
+                counts["not_reported"] += 1
+            else:
+                counts["value"] += 1
+                if state.startswith("band"):
+                    counts["banded"] += 1
+                    banded[m] += 1
+                    kinds[m].add(value_kind(str(r.status)))
+                    top[m] += state == "band4"
+    counts.update(top=top, banded_by=banded, kinds=kinds)
+    return counts
+
+
+def ranking(summary: dict, chosen: list[str]) -> tuple[str, list[str]]:
+    """Whether "who has the most values in the top band" may be said, and if not, why.
+
+    Returns (``best``, [city]) or a reason: ``none`` (no city has bands), ``one`` (only one has),
+    ``mixed`` (bands of illustrative and published values), with the cities it concerns."""
+    with_bands = [m for m in chosen if summary["banded_by"][m]]
+    if not with_bands:
+        return "none", []
+    if len(with_bands) == 1:
+        return "one", with_bands
+    kinds = set().union(*(summary["kinds"][m] for m in with_bands))
+    if len(kinds) > 1:
+        return "mixed", [m for m in with_bands if summary["kinds"][m] - {"published"}]
+    best = max(with_bands, key=lambda m: summary["top"][m])
+    return "best", [best]
 
 
 def matrix_block(units: list[tuple[str, str]], rows: pd.DataFrame, catalogue: Catalogue, lang: str, munis,
                  chosen: list[str], scope_label: str, muni: str) -> list:
     names = dict(munis)
+    if not units or not chosen:
+        return [html.P(t("cmp.empty", lang), id="compare-sentence", className="chart-sentence")]
     by_key = {(r.municipality_code, r.kpi_code, r.data_point): r for r in rows.itertuples(index=False)}
     labels = [unit_label(catalogue, c, dp, lang) for c, dp in units]
-    bands, hover, table_rows = [], [], []
-    best_counts = {m: 0 for m in chosen}
-    missing = 0
+    states, texts, hover, table_rows = [], [], [], []
     for (code, dp), label in zip(units, labels):
-        b_row, h_row = [], []
+        s_row, x_row, h_row = [], [], []
         kpi = catalogue[code]
         cells: list = [html.A(label, href=kpi_href(kpi, lang, muni))]
         for m in chosen:
             r = by_key.get((m, code, dp))
+            state = cell_state(r)
+            s_row.append(state)
             if r is None:
-                missing += 1
-                b_row.append(None)
-                h_row.append(f"{names.get(m, m)} – {label}: {t('cmp.missing', lang)}")
-                cells.append(html.Span(t("cmp.missing", lang), className="missing"))
+                x_row.append(STATE_SYMBOLS["missing"])
+                h_row.append(f"{names.get(m, m)} – {label}: {t('cmp.state.missing', lang)}")
+                cells.append(html.Span(t("cmp.state.missing", lang), className="missing"))
                 continue
-            band = None if pd.isna(r.band_used) else int(r.band_used)
-            if band == 4:
-                best_counts[m] += 1
-            b_row.append(band)
-            value = "–" if pd.isna(r.value) else f"{fmt_value(r.value, lang)} {kpi.unit(lang, dp)}"
-            h_row.append(f"{names.get(m, m)} {int(r.year)} – {label}: {value}; "
-                         f"{t(f'band.{band}', lang) if band else t('band.none', lang)}; "
+            mark = f" {ILLUSTRATIVE_MARK}" if str(r.status) == "illustrative" else ""
+            if state in ("not_reported", "no_value"):
+                x_row.append(STATE_SYMBOLS[state] + mark)
+                value = t(f"cmp.state.{state}", lang)
+            else:
+                symbol = BAND_SYMBOLS[int(r.band_used)] if state.startswith("band") else STATE_SYMBOLS[state]
+                x_row.append(f"{symbol} {_short_value(r.value, kpi.unit('en', dp), lang)}{mark}")
+                value = f"{fmt_value(r.value, lang)} {kpi.unit(lang, dp)}"
+            what = t(f"band.{int(r.band_used)}", lang) if state.startswith("band") else t(f"cmp.state.{state}", lang)
+            h_row.append(f"{names.get(m, m)} {year_text(r.year, r.year_basis, lang)} – {label}: {value}; {what}; "
                          f"{t('status.' + str(r.status), lang)}; {t('kpi.source', lang)}: {r.source or '–'}")
-            cells.append(_cell(r, catalogue, lang))
-        bands.append(b_row)
+            cells.append(_cell(r, state, catalogue, lang))
+        states.append(s_row)
+        texts.append(x_row)
         hover.append(h_row)
         table_rows.append(cells)
     city_names = [names.get(m, m) for m in chosen]
-    if not units or not chosen:
-        return [html.P(t("cmp.empty", lang), id="compare-sentence", className="chart-sentence")]
-    best = max(chosen, key=lambda m: best_counts[m])
-    key = "cmp.sentence" if best_counts[best] else "cmp.sentence.no_best"
-    sentence = t(key, lang, n=len(units), scope=scope_label, cities=", ".join(city_names),
-                 best=names.get(best, best), k=best_counts[best], missing=missing, cells=len(units) * len(chosen))
+    summary = matrix_summary(units, rows, chosen)
+    sentence = t("cmp.sentence", lang, n=len(units), scope=scope_label, cities=", ".join(city_names),
+                 cells=summary["cells"], value=summary["value"], banded=summary["banded"],
+                 not_reported=summary["not_reported"], missing=summary["missing"])
+    verdict, who = ranking(summary, chosen)
+    who_names = ", ".join(names.get(m, m) for m in who)
+    if verdict == "best":
+        best = who[0]
+        rank_sentence = t("cmp.rank.best", lang, best=names.get(best, best), k=summary["top"][best],
+                          n=summary["banded_by"][best])
+    else:
+        rank_sentence = t(f"cmp.rank.{verdict}", lang, cities=who_names)
+    legend = [html.Li([html.Span(BAND_SYMBOLS[b], **{"aria-hidden": "true"}), " ", t(f"band.{b}", lang)])
+              for b in (4, 3, 2, 1)]
+    legend += [html.Li([html.Span(STATE_SYMBOLS[s], **{"aria-hidden": "true"}), " ", t(f"cmp.state.{s}", lang)])
+               for s in ("no_band", "no_benchmark", "not_reported", "missing")]
+    legend.append(html.Li([html.Span(ILLUSTRATIVE_MARK, **{"aria-hidden": "true"}), " ",
+                           t("status.illustrative", lang)]))
     return [
-        html.P(sentence, id="compare-sentence", className="chart-sentence"),
+        html.P([sentence, " ", html.Span(rank_sentence, id="compare-rank-sentence")], id="compare-sentence",
+               className="chart-sentence"),
         html.P(t("cmp.years_note", lang), className="small"),
-        html.Div(dcc.Graph(id="compare-graph", figure=band_matrix(labels, city_names, bands, hover, lang),
+        html.Div(dcc.Graph(id="compare-graph", figure=band_matrix(labels, city_names, states, texts, hover, lang),
                            config={"displayModeBar": False, "responsive": True}),
                  className="chart", **{"aria-describedby": "compare-sentence"}),
+        html.Ul(legend, className="matrix-legend", id="compare-legend", **{"aria-label": t("cmp.legend.label", lang)}),
         data_table(t("cmp.table.caption", lang, scope=scope_label), [t("cmp.col.kpi", lang)] + city_names,
                    table_rows, table_id="compare-table"),
     ]

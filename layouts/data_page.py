@@ -17,7 +17,7 @@ from data.taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSION
 
 from . import ids
 from .components import band_badge, illustrative_banner, notices, status_label
-from .formatting import fmt_number, fmt_value
+from .formatting import fmt_number, fmt_value, year_text
 from .i18n import t
 from .urls import with_params
 
@@ -178,7 +178,7 @@ def layout(rows: pd.DataFrame, total: int, page: int, pages: int, f: Filters, so
             html.Td(name_of(CATEGORIES, kpi.category_code, lang)),
             html.Td(", ".join(name_of(CHALLENGE_AREAS, a, lang) for a in str(r.challenge_area).split(",") if a)),
             html.Td(r.municipality_name),
-            html.Td(str(int(r.year)), className="num"),
+            html.Td(year_text(r.year, r.year_basis, lang), className="num"),
             html.Td(dp.label(lang) if dp else ""),
             html.Td(fmt_value(r.value, lang), className="num"),
             html.Td(kpi.unit(lang, r.data_point)),

@@ -174,23 +174,42 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
     return fig
 
 
-def band_matrix(row_labels: list[str], col_labels: list[str], bands: list[list[int | None]],
-                texts: list[list[str]], lang: str) -> go.Figure:
-    """KPIs x municipalities as a grid of bands; every cell prints its band symbol (or 'mangler')."""
-    z = np.array([[(b if b is not None else 0) for b in row] for row in bands], dtype=float)
-    scale = [[0.0, NO_BAND_COLOUR], [0.125, NO_BAND_COLOUR]]
-    for b in (1, 2, 3, 4):
-        scale += [[(2 * b - 1) / 8, BAND_COLOURS[b]], [min((2 * b + 1) / 8, 1.0), BAND_COLOURS[b]]]
-    symbols = [[(BAND_SYMBOLS[b] if b else "–") for b in row] for row in bands]
+STATE_Z = {"missing": 0, "band1": 1, "band2": 2, "band3": 3, "band4": 4, "no_band": 5, "no_benchmark": 5,
+           "not_reported": 6, "no_value": 6}
+STATE_COLOURS = {0: "#ffffff", 5: "#dfe7ef", 6: "#bdbdbd"}
+
+
+def band_matrix(row_labels: list[str], col_labels: list[str], states: list[list[str]], texts: list[list[str]],
+                hover: list[list[str]], lang: str) -> go.Figure:
+    """KPIs x municipalities: every cell prints its symbol and, where there is one, its value.
+
+    Bands 1-4 in their colours; a value without band or benchmark in pale blue; not reported in grey;
+    missing in white. The symbol and text tell them apart without colour."""
+    z = np.array([[STATE_Z[s] for s in row] for row in states], dtype=float)
+    colours = {**STATE_COLOURS, **BAND_COLOURS}
+    scale = []
+    for i in range(7):
+        scale += [[i / 7, colours[i]], [(i + 1) / 7, colours[i]]]
+    text_colours = [["#ffffff" if s in ("band1", "band4") else "#111111" for s in row] for row in states]
     fig = go.Figure(go.Heatmap(
-        z=z, x=col_labels, y=[_wrap(lab, 40) for lab in row_labels], zmin=0, zmax=4, colorscale=scale,
-        showscale=False, text=symbols, texttemplate="%{text}", textfont={"size": 16},
-        hovertext=texts, hoverinfo="text", xgap=2, ygap=2,
+        z=z, x=col_labels, y=[_wrap(lab, 40) for lab in row_labels], zmin=-0.5, zmax=6.5, colorscale=scale,
+        showscale=False, hovertext=hover, hoverinfo="text", xgap=2, ygap=2,
     ))
+    # the cell texts as annotations: each in a colour that reads on its own background
+    for i, row in enumerate(texts):
+        for j, text in enumerate(row):
+            fig.add_annotation(x=j, y=i, text=escape_text(text), showarrow=False, xref="x", yref="y",
+                               font={"size": 13, "color": text_colours[i][j]})
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=120 + 34 * max(1, len(row_labels)),
-        xaxis={"side": "top"}, yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"side": "top", "type": "category"}, yaxis={"autorange": "reversed", "automargin": True,
+                                                          "type": "category"},
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", font={"family": "system-ui, sans-serif", "size": 13},
         separators=", " if lang == "nb" else ".,",
     )
     return fig
+
+
+def escape_text(text: str) -> str:
+    """Plotly renders a subset of HTML in text: data must reach a figure as text, never as markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

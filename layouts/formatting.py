@@ -41,3 +41,15 @@ def fmt_signed(x: float | None, lang: str, pct: bool = False) -> str:
     if x < 0:
         return ("\u2212" if lang == "nb" else "-") + text
     return text
+
+
+def year_text(year: object, basis: object, lang: str) -> str:
+    """The year as it may be read: ``2021``, or ``rapportert 2021`` / ``reported 2021`` when it is only the year of
+    the report the value comes from (``year_basis`` = ``report``), never "in 2021"."""
+    try:
+        y = str(int(year))
+    except (TypeError, ValueError):
+        return "–"
+    if str(basis) == "report":
+        return ("rapportert " if lang == "nb" else "reported ") + y
+    return y

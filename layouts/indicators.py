@@ -13,7 +13,7 @@ from data.taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS, name_of
 from . import ids
 from .components import band_badge, controls, data_table, illustrative_banner, notices, status_label
 from .figures import kpi_series
-from .formatting import fmt_number, fmt_signed, fmt_value
+from .formatting import fmt_number, fmt_signed, fmt_value, year_text
 from .i18n import t
 from .urls import href
 
@@ -96,12 +96,12 @@ def _series_traces(kpi: KPI, rows: pd.DataFrame, lang: str) -> list[dict]:
         label = dp.label(lang) if dp else kpi.name(lang)
         targets = r[r["target"].notna() & ~r["target_na"]]
         hover = [
-            f"{label} {int(x.year)}: {fmt_value(x.value, lang)} {kpi.unit(lang, unit)} – "
+            f"{label} {year_text(x.year, x.year_basis, lang)}: {fmt_value(x.value, lang)} {kpi.unit(lang, unit)} – "
             f"{t('status.' + str(x.status), lang)} – {t('kpi.source', lang)}: {x.source or '–'}"
             for x in r.itertuples(index=False)
         ]
         traces.append({
-            "name": label, "years": [int(y) for y in r["year"]],
+            "name": label, "years": [int(y) for y in r["year"]], "bases": [str(b) for b in r["year_basis"]],
             "values": [None if pd.isna(v) else float(v) for v in r["value"]], "hover": hover,
             "target": float(targets["target"].iloc[-1]) if not targets.empty else None,
         })
@@ -111,17 +111,19 @@ def _series_traces(kpi: KPI, rows: pd.DataFrame, lang: str) -> list[dict]:
 def _series_sentence(kpi: KPI, traces: list[dict], lang: str, municipality: str) -> str:
     parts = []
     for tr in traces:
-        pts = [(y, v) for y, v in zip(tr["years"], tr["values"]) if v is not None]
+        pts = [(y, v, b) for y, v, b in zip(tr["years"], tr["values"], tr["bases"]) if v is not None]
         if not pts:
             continue
-        (y0, v0), (y1, v1) = pts[0], pts[-1]
+        (y0, v0, b0), (y1, v1, b1) = pts[0], pts[-1]
         target = (t("kpi.sentence.target", lang, target=fmt_value(tr["target"], lang))
                   if tr["target"] is not None else t("kpi.sentence.no_target", lang))
+        report = "report" in (b0, b1)  # only the report's year is known: never "in 2021"
         if y0 == y1:
-            parts.append(t("kpi.sentence.one", lang, name=tr["name"], year=y1, value=fmt_value(v1, lang),
-                           unit=kpi.unit(lang), target=target))
+            parts.append(t("kpi.sentence.one_report" if report else "kpi.sentence.one", lang, name=tr["name"],
+                           year=y1, value=fmt_value(v1, lang), unit=kpi.unit(lang), target=target))
         else:
-            parts.append(t("kpi.sentence.range", lang, name=tr["name"], y0=y0, v0=fmt_value(v0, lang), y1=y1,
+            parts.append(t("kpi.sentence.range_report" if report else "kpi.sentence.range", lang, name=tr["name"],
+                           y0=year_text(y0, b0, lang), v0=fmt_value(v0, lang), y1=year_text(y1, b1, lang),
                            v1=fmt_value(v1, lang), unit=kpi.unit(lang), target=target))
     if not parts:
         return t("kpi.sentence.none", lang, municipality=municipality)
@@ -134,7 +136,7 @@ def _values_table(kpi: KPI, rows: pd.DataFrame, lang: str, municipality: str) ->
         dp = kpi.data_point(r.data_point)
         target = "n/a" if r.target_na else fmt_value(r.target, lang)
         out.append([
-            str(int(r.year)), dp.label(lang) if dp else "–",
+            year_text(r.year, r.year_basis, lang), dp.label(lang) if dp else "–",
             f"{fmt_value(r.value, lang)} {kpi.unit(lang, r.data_point)}" if not pd.isna(r.value) else "–",
             target, band_badge(None if pd.isna(r.band_used) else int(r.band_used), lang),
             status_label(str(r.status), lang), t(f"verified.{r.verified or 'unknown'}", lang), r.quality or "–",
@@ -160,7 +162,7 @@ def _pace_block(kpi: KPI, paces: list[Pace], lang: str, municipality: str) -> li
         else:
             reached = t(f"pace.state.{p.state}", lang)
         rows.append([
-            label, f"{fmt_value(p.latest_value, lang)} ({p.latest_year})" if p.latest_value is not None else "–",
+            label, f"{fmt_value(p.latest_value, lang)} ({year_text(p.latest_year, p.latest_basis, lang)})" if p.latest_value is not None else "–",
             fmt_value(p.target, lang) if p.target is not None else "–",
             fmt_signed(p.required_per_year, lang) if p.required_per_year is not None else "–",
             fmt_signed(p.actual_per_year, lang) if p.actual_per_year is not None else "–",
@@ -188,7 +190,7 @@ def _peers_table(kpi: KPI, peers: pd.DataFrame, lang: str) -> list:
     for r in peers.itertuples(index=False):
         dp = kpi.data_point(r.data_point)
         rows.append([
-            r.municipality_name, str(int(r.year)), dp.label(lang) if dp else "–",
+            r.municipality_name, year_text(r.year, r.year_basis, lang), dp.label(lang) if dp else "–",
             f"{fmt_value(r.value, lang)} {kpi.unit(lang, r.data_point)}" if not pd.isna(r.value) else "–",
             band_badge(None if pd.isna(r.band_used) else int(r.band_used), lang), status_label(str(r.status), lang),
             r.source or "–",

@@ -8,8 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from data.catalogue import Catalogue
-from data.queries import Overview
-from data.scoring import rollup_score
+from data.queries import Overview, kpi_band_counts
 from data.taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS, name_of
 
 from . import ids
@@ -43,21 +42,10 @@ def _dimension_cards(ov: Overview, lang: str) -> html.Div:
     return html.Div(cards, className="dim-cards")
 
 
-def _kpi_bands(ov: Overview) -> dict[str, tuple[int | None, str]]:
-    """Each KPI's band (its units' points rolled up) and why it has none."""
-    out: dict[str, tuple[int | None, str]] = {}
-    for code, g in ov.units.groupby("kpi_code", sort=False, observed=True):
-        pts = [int(p) for p, e in zip(g["band_used"], g["exclusion"]) if e == "" and not pd.isna(p)]
-        res = rollup_score(pts)
-        reason = "" if res else (g["exclusion"].iloc[0] or "no_benchmark")
-        out[str(code)] = (res[1] if res else None, reason)
-    return out
-
-
 def _wheel_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str, year_text: str) -> list:
     cats = {r.group: r for r in ov.categories.itertuples(index=False)} if not ov.categories.empty else {}
     subs = {r.group: r for r in ov.sub_dimensions.itertuples(index=False)} if not ov.sub_dimensions.empty else {}
-    kb = _kpi_bands(ov)
+    kb = ov.kpis or {}
 
     def band(rec):
         return None if rec is None or pd.isna(rec.band) else int(rec.band)
@@ -91,10 +79,12 @@ def _wheel_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str, 
                               "band": kband, "size": 1, "hover": f"{k.code} {k.name(lang)}: {why}"})
     if not table_rows:
         return []
-    counts = {b: sum(1 for n in nodes if n["parent"] and ":" in n["parent"] and n["band"] == b) for b in (1, 2, 3, 4)}
-    grey = sum(1 for n in nodes if n["parent"] and n["parent"].count(":") == 2 and n["band"] is None)
-    sentence = t("wheel.sentence", lang, municipality=muni_name, year=year_text, b4=counts[4], b3=counts[3],
-                 b2=counts[2], b1=counts[1], grey=grey)
+    counts = kpi_band_counts(kb)
+    sentence = t("wheel.sentence", lang, municipality=muni_name, year=year_text, total=counts["total"],
+                 b4=counts[4], b3=counts[3], b2=counts[2], b1=counts[1], grey=counts["none"])
+    band_rows = [[band_badge(b, lang), fmt_number(counts[b], lang, 0)] for b in (4, 3, 2, 1)]
+    band_rows.append([t("band.none", lang), fmt_number(counts["none"], lang, 0)])
+    band_rows.append([html.Strong(t("table.total", lang)), html.Strong(fmt_number(counts["total"], lang, 0))])
     return [
         html.H2(t("wheel.heading", lang), id="wheel-heading"),
         html.P(sentence, id="wheel-sentence", className="chart-sentence"),
@@ -103,6 +93,9 @@ def _wheel_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str, 
             html.Div(dcc.Graph(id="overview-wheel-graph", figure=wheel(nodes, lang),
                                config={"displayModeBar": False, "responsive": True}),
                      className="chart", **{"aria-describedby": "wheel-sentence"}),
+            data_table(t("wheel.bands.caption", lang, municipality=muni_name, year=year_text),
+                       [t("table.band", lang), t("wheel.col.kpis", lang)], band_rows, numeric={1},
+                       table_id="wheel-bands-table"),
             data_table(t("wheel.caption", lang, municipality=muni_name, year=year_text),
                        [t("wheel.col.category", lang), t("wheel.col.sub", lang), t("table.score", lang),
                         t("table.band", lang), t("table.scored", lang), t("wheel.col.kpis", lang)],
@@ -124,7 +117,7 @@ def _reporting_block(ov: Overview, lang: str, muni_name: str, year_text: str) ->
     sentence = t("report.sentence", lang, municipality=muni_name, year=year_text,
                  reported=int(tot["verified"] + tot["reported"] + tot["illustrative"] + tot["synthetic"]),
                  verified=int(tot["verified"]), total=int(tot["units"]),
-                 missing=int(tot["not_reported"] + tot["missing"]))
+                 missing=int(tot["not_reported"] + tot["no_value"] + tot["missing"]))
     return [html.H2(t("report.heading", lang), id="reporting-heading"),
             html.P(sentence, id="reporting-sentence"),
             data_table(t("report.caption", lang, municipality=muni_name, year=year_text), head, rows,

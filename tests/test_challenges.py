@@ -3,6 +3,8 @@
 import os
 import time
 
+import pandas as pd
+
 from data import DEFAULT_CATALOGUE
 from data.queries import area_units, challenge_summaries, trend_of
 from data.repository import Repository
@@ -34,8 +36,19 @@ def test_chl003_units_weakest_first_with_position_among_cities(data_dir, cache_d
     pts = list(u["points"].astype("Float64").fillna(99))
     assert pts == sorted(pts)
     row = u[(u["kpi_code"] == "EC: ICT: ICT: 2C")].iloc[0]
+    # Asker's value is illustrative, Karmøy's published: they are never ranked against each other
+    assert pd.isna(row["rank"]) and row["rank_note"] == "other_kind"
+    # the same value reported by the municipality is a published value: then it is ranked
+    path = data_dir / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [ln.replace(",,,illustrative,", ",,,reported,") if ln.startswith("3203,Asker,2023,EC: ICT: ICT: 2C,")
+             else ln for ln in lines]
+    path.write_text("".join(lines), encoding="utf-8")
+    u = area_units(_repo(data_dir, cache_dir).snapshot(), "3203", 2023, "digital")
+    row = u[(u["kpi_code"] == "EC: ICT: ICT: 2C")].iloc[0]
+    assert row["status"] == "reported"
     assert int(row["peers"]) == 2  # Asker and Karmøy's published value
-    assert int(row["rank"]) == (1 if row["value"] >= 84.51 else 2)
+    assert int(row["rank"]) == (1 if row["value"] >= 84.51 else 2) and row["rank_note"] == ""
 
 
 def test_chl004_summary_sentences_follow_the_data(data_dir, cache_dir):
