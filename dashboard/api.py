@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 
 from data.export import FORMATS, Context, TooLarge, export_frame, file_name, to_csv, to_parquet, to_xlsx
 from data.filters import FILTER_PARAMS, Filters, parse_filters
+from data.finance import COLUMNS as FINANCE_COLUMNS
 from data.repository import DataUnavailable, Repository
 from data.scoring import LEVELS, roll_up
 from data.taxonomy import CATEGORIES, CHALLENGE_AREAS, DIGITAL_PARTS, DIMENSIONS, SUB_DIMENSIONS
@@ -228,7 +229,95 @@ def create_blueprint(repo: Repository) -> Blueprint:
         return _download(_plain_csv(out, lang), "csv",
                          file_name({"level": level, **f.as_params()}, "csv").replace("observations", "scores"))
 
+    @bp.get("/finance.<ext>")
+    def finance(ext: str):
+        fmt = fmt_of(ext, ("json", "csv"))
+        args = _args(("municipality", "year", "measure", "basis", "status", "lang", "limit", "offset"))
+        lang = _lang(args)
+        limit, offset = _paging(args)
+        ds = repo.snapshot()
+        rows = finance_rows(ds.finance, args)
+        cols = list(FINANCE_COLUMNS)
+        if fmt == "json":
+            page = rows.iloc[offset:offset + limit]
+            return _json({"total": len(rows), "limit": limit, "offset": offset, "lang": lang,
+                          "items": _records(page, cols)})
+        name = "asker-u4ssc-finance" + "".join(f"_{k}-{args[k]}" for k in ("municipality", "year", "measure", "basis")
+                                              if args.get(k))
+        return _download(_plain_csv(rows[cols], lang), "csv", _safe_name(name) + ".csv")
+
+    @bp.route("/<path:_rest>", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"])
+    def _unknown(_rest: str):
+        return _json({"error": "no such API endpoint", "path": request.path[:200],
+                      "endpoints": ENDPOINTS}, 404)
+
     return bp
+
+
+ENDPOINTS = ["/api/v1/indicators.{json,csv}", "/api/v1/observations.{json,csv,xlsx,parquet}",
+             "/api/v1/scores.{json,csv}", "/api/v1/finance.{json,csv}", "/healthz"]
+
+
+def _safe_name(name: str) -> str:
+    import re
+
+    return re.sub(r"[^0-9A-Za-z_.-]+", "-", name)[:120]
+
+
+def finance_rows(fin, args: dict[str, str]):
+    """The finance rows matching the parameters, in key order; 400 naming the parameter for a bad value."""
+    import re
+
+    import pandas as pd
+
+    from data.finance import BASES, MEASURES, SSB_MEASURES
+    from data.finance import STATUSES as FIN_STATUSES
+
+    rows = fin if not fin.empty else pd.DataFrame(columns=list(FINANCE_COLUMNS))
+    known = sorted(set(rows["municipality_code"].astype(str)))
+
+    def listed(name: str) -> list[str]:
+        return [v.strip() for v in args.get(name, "").split(",") if v.strip()]
+
+    munis = listed("municipality")
+    for m in munis:
+        if m not in known:
+            raise BadRequest("municipality", f"municipality '{m[:20]}' has no finance rows; known: {', '.join(known)}", m)
+    year_text = args.get("year", "").strip()
+    y0 = y1 = None
+    if year_text:
+        m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", year_text)
+        if not m:
+            raise BadRequest("year", "year must be a year (2019) or a range (2015-2020)", year_text)
+        y0, y1 = int(m.group(1)), int(m.group(2) or m.group(1))
+        if y0 > y1:
+            raise BadRequest("year", "the first year of a range must not be after the last", year_text)
+    measures = [SSB_MEASURES.get(v, v) for v in listed("measure")]
+    for v in measures:
+        if v not in MEASURES:
+            raise BadRequest("measure", f"measure must be among {', '.join(MEASURES)}", v)
+    bases = listed("basis")
+    for v in bases:
+        if v not in BASES:
+            raise BadRequest("basis", f"basis must be {' or '.join(BASES)}", v)
+    statuses = listed("status")
+    for v in statuses:
+        if v not in FIN_STATUSES:
+            raise BadRequest("status", f"status must be among {', '.join(FIN_STATUSES)}", v)
+    mask = pd.Series(True, index=rows.index)
+    if munis:
+        mask &= rows["municipality_code"].astype(str).isin(munis)
+    if y0 is not None:
+        mask &= (rows["year"] >= y0) & (rows["year"] <= y1)
+    if measures:
+        mask &= rows["measure"].astype(str).isin(measures)
+    if bases:
+        mask &= rows["basis"].astype(str).isin(bases)
+    if statuses:
+        mask &= rows["status"].astype(str).isin(statuses)
+    out = rows[mask].sort_values(["municipality_code", "year", "measure", "basis"], kind="stable")
+    out = out.astype({"year": "int64"}).reset_index(drop=True)
+    return out.assign(note=out["note"].fillna("").astype(str))
 
 
 def _plain_csv(frame, lang: str) -> bytes:

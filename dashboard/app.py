@@ -196,6 +196,13 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
 
     server.register_blueprint(create_blueprint(repo))
 
+    @server.route("/api", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"])
+    @server.route("/api/<path:_rest>", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"])
+    def _api_unknown(_rest: str = ""):
+        from .api import ENDPOINTS
+
+        return jsonify({"error": "no such API endpoint", "path": request.path[:200], "endpoints": ENDPOINTS}), 404
+
     @server.route("/vendor/bootstrap.min.css")
     def _bootstrap():
         resp = send_file(str(_bootstrap_css_path()), mimetype="text/css", max_age=31536000)

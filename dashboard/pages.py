@@ -71,11 +71,16 @@ def register(app: dash.Dash, repo: Repository) -> None:
     def finance_page(**kwargs):
         ds = repo.snapshot()
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
-        view = finance_view(ds)
+        region = str(kwargs.get("municipality") or "").strip()[:MAX_PARAM_CHARS]
+        view = finance_view(ds, region or None)
+        region_notices = [("municipality", region[:64])] if region and region != view.region else []
         fin = ds.finance
-        ret = fin[(fin["measure"] == "financial_return") & (fin["year"] == 2018)]["value"] if not fin.empty else []
-        content = finance_layout.layout(view, p.lang, float(ret.iloc[0]) if len(ret) else None)
-        return shell.page(p.lang, "/finance", _search(kwargs), content, ds.fingerprint)
+        ret = fin[(fin["measure"] == "financial_return") & (fin["year"] == 2018) & (fin["municipality_code"] == "0220")
+                  & (fin["basis"] == "kommunekasse")]["value"] if not fin.empty else []
+        content = finance_layout.layout(view, p.lang, float(ret.iloc[0]) if len(ret) else None,
+                                        p.notices + region_notices)
+        return shell.page(p.lang, "/finance", _search(kwargs), content, ds.fingerprint,
+                          {"municipality": view.region} if view.region else None)
 
     def _summaries(ds, p):
         key = ("challenges", ds.fingerprint, p.municipality, p.year)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .finance_view import FinanceView, finance_view  # noqa: F401  (the finance queries live beside the others)
 from .repository import Dataset
 from .scoring import roll_up, rollup_score
 
@@ -125,42 +126,6 @@ def overview(ds: Dataset, municipality: str, year: int | None) -> Overview:
         reporting=reporting_panel(rows, ds.catalogue), previous_year=prev,
         band_changes=band_changes(rows, prev_rows),
     )
-
-
-@dataclass(frozen=True)
-class FinanceView:
-    rows: pd.DataFrame  # one row per (entity, basis, year) with result_mnok, result_pct, statuses, sources
-    norm_pct: float | None
-    norm_source: str
-    norm_from: int | None
-
-
-ENTITY_ORDER = {"0220": 0, "3025": 1, "3203": 2}
-
-
-def finance_view(ds: Dataset) -> FinanceView:
-    """Net operating result per entity, basis and year, MNOK and % side by side."""
-    fin = ds.finance
-    cols = ["municipality_code", "municipality_name", "basis", "year", "result_mnok", "status_mnok", "source_mnok",
-            "note_mnok", "result_pct", "status_pct", "source_pct", "note_pct"]
-    if fin.empty:
-        rows = pd.DataFrame(columns=cols)
-    else:
-        keys = ["municipality_code", "municipality_name", "basis", "year"]
-        def part(measure: str, suffix: str) -> pd.DataFrame:
-            sub = fin[fin["measure"] == measure][keys + ["value", "status", "source", "note"]]
-            return sub.rename(columns={"value": f"result_{suffix}", "status": f"status_{suffix}",
-                                       "source": f"source_{suffix}", "note": f"note_{suffix}"})
-        rows = part("net_operating_result", "mnok").merge(part("net_operating_result_pct", "pct"), on=keys, how="outer")
-        rows["_o"] = rows["municipality_code"].map(ENTITY_ORDER).fillna(9)
-        rows = rows.sort_values(["year", "_o", "basis"]).drop(columns="_o").reset_index(drop=True)[cols]
-    norm_pct, norm_source, norm_from = None, "", None
-    if not ds.norms.empty:
-        n = ds.norms[ds.norms["measure"] == "net_operating_result_pct"]
-        if not n.empty:
-            latest = n.sort_values("valid_from").iloc[-1]
-            norm_pct, norm_source, norm_from = float(latest["value"]), str(latest["source"]), int(latest["valid_from"])
-    return FinanceView(rows, norm_pct, norm_source, norm_from)
 
 
 TREND_THRESHOLD_PP = 2.0  # score change (percentage points) that counts as a movement

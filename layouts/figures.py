@@ -74,10 +74,11 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
         fig.add_vline(x=merger_year - 0.5, line={"color": "#333", "width": 2, "dash": "dot"},
                       annotation_text=t("finance.merger", lang), annotation_position="top")
     ymax = max((v for s in series for v in s["y"] if v is not None), default=1)
+    ymin = min((v for s in series for v in s["y"] if v is not None), default=0)
     fig.update_layout(
         barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 40}, height=380,
         xaxis={"title": {"text": t("finance.axis.year", lang)}, "dtick": 1, "type": "linear"},
-        yaxis={"title": {"text": unit}, "range": [min(0, ymax * -0.1), ymax * 1.25], "ticksuffix": " %" if unit == "%" else ""},
+        yaxis={"title": {"text": unit}, "range": [min(0, ymin * 1.3, ymax * -0.1), max(ymax, 0) * 1.25 or 1], "ticksuffix": " %" if unit == "%" else ""},
         legend={"orientation": "h", "y": -0.25}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
         font={"family": "system-ui, sans-serif", "size": 14}, separators=", " if lang == "nb" else ".,",
     )

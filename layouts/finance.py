@@ -1,81 +1,161 @@
-"""The finance page (``/finance``): net operating result against the norm, merger and basis marked."""
+"""The finance page (``/finance``): the municipality's own accounts against the norm, returns and debt, and
+KOSTRA figures of one chosen region. Every sentence is built from the series its chart and table draw."""
 
 from __future__ import annotations
 
-import math
-
+import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from data.queries import FinanceView
+from data.finance_view import FinanceView, Series, norm_count
 
-from .components import data_table
+from . import ids
+from .components import data_table, notices
 from .figures import finance_bars
 from .formatting import fmt_number, fmt_pct, fmt_value
 from .i18n import t
 
 MERGER_YEAR = 2020
+# Entities whose stored name is Norwegian: their name in each language
+ENTITY_NAMES = {"0220": ("Asker (før 2020)", "Asker (before 2020)"), "0627": ("Røyken (før 2020)", "Røyken (before 2020)"),
+                "0628": ("Hurum (før 2020)", "Hurum (before 2020)")}
+MEASURE_UNITS = {"%": "%", "MNOK": "MNOK", "NOK": "NOK"}
+
+
+def entity_name(code: str, name: str, lang: str) -> str:
+    if code in ENTITY_NAMES:
+        return ENTITY_NAMES[code][0 if lang == "nb" else 1]
+    return name
 
 
 def _num(v) -> float | None:
     return None if v is None or pd.isna(v) else float(v)
 
 
-def _series(rows: pd.DataFrame, column: str, status_col: str) -> list[dict]:
+def _fmt(v: float | None, unit: str, lang: str) -> str:
+    if v is None:
+        return "–"
+    if unit == "%":
+        return fmt_pct(v, lang)
+    return f"{fmt_value(v, lang)} {unit}"
+
+
+def _label(s: Series, lang: str) -> str:
+    label = f"{entity_name(s.code, s.name, lang)} ({s.code})"
+    return label + (f" – {t('finance.basis.konsern', lang)}" if s.basis == "konsern" else "")
+
+
+def _bars(series: list[Series], lang: str) -> list[dict]:
+    return [{"name": _label(s, lang), "x": s.years, "y": s.values, "status": [str(x) for x in s.rows["status"]]}
+            for s in series]
+
+
+def _status_note(status: str, lang: str) -> str:
+    return f" ({t('finance.preliminary', lang)})" if status == "preliminary" else ""
+
+
+def norm_sentences(series: list[Series], norm: float | None, lang: str) -> list[str]:
+    """One sentence per series: its own years above the norm, of its own years with a figure."""
     out = []
-    for (code, name, basis), g in rows.groupby(["municipality_code", "municipality_name", "basis"], sort=False):
-        g = g[g[column].notna()]
-        if g.empty:
+    for s in series:
+        c = norm_count(s, norm) if norm is not None else None
+        if c is None:
             continue
-        label = f"{name} ({code})" + (" – konsern" if basis == "konsern" else "")
-        out.append({"name": label, "x": [int(y) for y in g["year"]], "y": [float(v) for v in g[column]],
-                    "status": [str(s) for s in g[status_col]]})
+        span = str(c.first) if c.first == c.last else f"{c.first}–{c.last}"
+        out.append(t("finance.sentence.norm", lang, entity=_label(s, lang), above=c.above, n=c.n, span=span,
+                     norm=fmt_pct(norm, lang, 2), last=c.last,
+                     latest=fmt_pct(c.latest, lang) + _status_note(c.latest_status, lang)))
     return out
 
 
-def _pct_sentence(rows: pd.DataFrame, view: FinanceView, lang: str) -> str:
-    main = rows[rows["result_pct"].notna()]
-    if main.empty:
-        return t("finance.sentence.none", lang)
-    vals = main["result_pct"].astype(float)
-    last = main.iloc[-1]
-    latest = f"{last['municipality_name']}: {fmt_pct(float(last['result_pct']), lang)}"
-    if str(last["status_pct"]) == "preliminary":
-        latest += f" ({t('finance.preliminary', lang)})"
-    norm = view.norm_pct if view.norm_pct is not None else math.nan
-    return t("finance.sentence.pct", lang, min=fmt_pct(vals.min(), lang), max=fmt_pct(vals.max(), lang),
-             first=int(main["year"].min()), last=int(main["year"].max()), norm=fmt_pct(norm, lang, 2),
-             above=int((vals >= norm).sum()), n=len(vals), latest=latest)
+def level_sentences(series: list[Series], lang: str) -> list[str]:
+    """Highest and lowest year of each series, in its unit."""
+    out = []
+    for s in series:
+        r = s.rows[s.rows["value"].notna()]
+        if r.empty:
+            continue
+        hi, lo = r.loc[r["value"].idxmax()], r.loc[r["value"].idxmin()]
+        if len(r) == 1:
+            out.append(t("finance.sentence.one", lang, entity=_label(s, lang), year=int(hi["year"]),
+                         value=_fmt(float(hi["value"]), s.unit, lang) + _status_note(str(hi["status"]), lang)))
+        else:
+            out.append(t("finance.sentence.range", lang, entity=_label(s, lang), n=len(r),
+                         hi_year=int(hi["year"]), hi=_fmt(float(hi["value"]), s.unit, lang),
+                         lo_year=int(lo["year"]), lo=_fmt(float(lo["value"]), s.unit, lang)))
+    return out
 
 
-def _mnok_sentence(rows: pd.DataFrame, lang: str) -> str:
-    main = rows[rows["result_mnok"].notna()]
-    if main.empty:
-        return t("finance.sentence.none", lang)
-    best, worst = main.loc[main["result_mnok"].idxmax()], main.loc[main["result_mnok"].idxmin()]
-    return t("finance.sentence.mnok", lang, best_year=int(best["year"]), worst_year=int(worst["year"]),
-             best=f"{fmt_value(float(best['result_mnok']), lang)} MNOK ({best['municipality_name']})",
-             worst=f"{fmt_value(float(worst['result_mnok']), lang)} MNOK ({worst['municipality_name']})")
+def _series_table(series: list[Series], lang: str, caption: str, table_id: str) -> html.Div:
+    rows = []
+    for s in series:
+        for r in s.rows.itertuples(index=False):
+            rows.append([str(int(r.year)), _label(s, lang), _fmt(_num(r.value), s.unit, lang),
+                         t(f"finance.status.{r.status}", lang), html.Span(str(r.source), className="source-text"),
+                         "" if pd.isna(r.note) else str(r.note)])
+    head = [t(f"finance.col.{c}", lang) for c in ("year", "entity", "value", "status", "source", "note")]
+    return data_table(caption, head, rows, numeric={2}, table_id=table_id)
 
 
-def layout(view: FinanceView, lang: str, financial_return_2018: float | None) -> list:
+def _block(key: str, series: list[Series], sentences: list[str], lang: str, gid: str, norm: float | None,
+           merger: int | None, table: bool = True) -> list:
+    sid = f"{gid}-sentence"
+    unit = series[0].unit if series else ""
+    out: list = [html.H2(t(f"finance.{key}.heading", lang), id=f"{gid}-heading")]
+    if not series:
+        return out + [html.P(t("finance.sentence.none_for", lang), id=sid, className="chart-sentence")]
+    out.append(html.P(" ".join(sentences), id=sid, className="chart-sentence"))
+    fig = finance_bars(_bars(series, lang), lang, norm, unit, merger)
+    out.append(html.Div(dcc.Graph(id=gid, figure=fig, config={"displayModeBar": False, "responsive": True}),
+                        className="chart", **{"aria-describedby": sid}))
+    if table:
+        out.append(_series_table(series, lang, t(f"finance.{key}.caption", lang), f"{gid}-table"))
+    return out
+
+
+def _merger(series_lists) -> int | None:
+    years = [y for ss in series_lists for s in ss for y in s.years]
+    return MERGER_YEAR if years and min(years) < MERGER_YEAR <= max(years) + 1 else None
+
+
+def _kostra(view: FinanceView, lang: str) -> list:
+    out: list = [html.H2(t("finance.kostra.heading", lang), id="finance-kostra-heading"),
+                 html.P(t("finance.kostra.intro", lang))]
+    if not view.regions:
+        return out + [html.P(t("finance.kostra.none", lang), id="finance-kostra-none")]
+    names = dict(view.regions)
+    out.append(html.Div(html.Div([
+        dbc.Label(t("finance.kostra.region", lang), html_for=ids.dom_id(ids.url_param("municipality"))),
+        dbc.Select(id=ids.url_param("municipality"), value=view.region,
+                   options=[{"label": f"{entity_name(c, nm, lang)} ({c})", "value": c} for c, nm in view.regions]),
+    ], className="control"), className="controls", role="search", **{"aria-label": t("finance.kostra.region", lang)}))
+    region = entity_name(view.region, names.get(view.region, view.region), lang)
+    for measure, s in view.kostra.items():
+        gid = f"finance-kostra-{measure.replace('_', '-')}"
+        sentences = (norm_sentences([s], view.norm_pct, lang) if measure == "net_operating_result_pct"
+                     else level_sentences([s], lang))
+        out += _block(f"kostra.{measure}", [s], sentences, lang, gid,
+                      view.norm_pct if measure == "net_operating_result_pct" else None, None)
+    if not view.kostra:
+        out.append(html.P(t("finance.kostra.empty", lang, region=region)))
+    return out
+
+
+def layout(view: FinanceView, lang: str, financial_return_2018: float | None, param_notices=()) -> list:
     rows = view.rows
-    years = [int(y) for y in rows["year"]] if not rows.empty else []
-    merger = MERGER_YEAR if years and min(years) < MERGER_YEAR <= max(years) + 1 else None
-    content: list = [html.H1(t("finance.title", lang)), html.P(t("finance.intro", lang), className="lead-text")]
-    bases = sorted(set(rows["basis"].astype(str))) if not rows.empty else []
-    content.append(html.P(t("finance.basis.text", lang, bases=", ".join(t(f"finance.basis.{b}", lang) for b in bases))))
-    for key, column, status_col, unit, sentence, gid in (
-        ("finance.pct.heading", "result_pct", "status_pct", "%", _pct_sentence(rows, view, lang), "finance-pct-graph"),
-        ("finance.mnok.heading", "result_mnok", "status_mnok", "MNOK", _mnok_sentence(rows, lang), "finance-mnok-graph"),
-    ):
-        sid = f"{gid}-sentence"
-        content += [html.H2(t(key, lang)), html.P(sentence, id=sid, className="chart-sentence")]
-        series = _series(rows, column, status_col) if not rows.empty else []
-        if series:
-            fig = finance_bars(series, lang, view.norm_pct if unit == "%" else None, unit, merger)
-            content.append(html.Div(dcc.Graph(id=gid, figure=fig, config={"displayModeBar": False, "responsive": True}),
-                                    className="chart", **{"aria-describedby": sid}))
+    own = view.own or {}
+    merger = _merger(own.values())
+    content: list = []
+    n = notices(list(param_notices), lang)
+    if n is not None:
+        content.append(n)
+    content += [html.H1(t("finance.title", lang)), html.P(t("finance.intro", lang), className="lead-text"),
+                html.P(t("finance.basis.text", lang, bases=t("finance.basis.kommunekasse", lang)))]
+    pct, mnok = own.get("net_operating_result_pct", []), own.get("net_operating_result", [])
+    content += _block("pct", pct, norm_sentences(pct, view.norm_pct, lang) or [t("finance.sentence.none", lang)],
+                      lang, "finance-pct-graph", view.norm_pct, merger, table=False)
+    content += _block("mnok", mnok, level_sentences(mnok, lang) or [t("finance.sentence.none", lang)], lang,
+                      "finance-mnok-graph", None, merger, table=False)
     if view.norm_pct is not None:
         content.append(html.P(t("finance.norm.text", lang, source=view.norm_source, year=view.norm_from,
                                 norm=fmt_pct(view.norm_pct, lang, 2)), id="finance-norm"))
@@ -87,7 +167,7 @@ def layout(view: FinanceView, lang: str, financial_return_2018: float | None) ->
         source = r.source_mnok if isinstance(r.source_mnok, str) and r.source_mnok else r.source_pct
         note = r.note_mnok if isinstance(r.note_mnok, str) and r.note_mnok else (r.note_pct if isinstance(r.note_pct, str) else "")
         table_rows.append([
-            str(int(r.year)), f"{r.municipality_name} ({r.municipality_code})",
+            str(int(r.year)), f"{entity_name(r.municipality_code, r.municipality_name, lang)} ({r.municipality_code})",
             fmt_value(_num(r.result_mnok), lang), fmt_pct(_num(r.result_pct), lang),
             t(f"finance.status.{status}", lang) if isinstance(status, str) else "–",
             t(f"finance.basis.{r.basis}", lang), html.Span(str(source), className="source-text"), note,
@@ -102,4 +182,9 @@ def layout(view: FinanceView, lang: str, financial_return_2018: float | None) ->
         content.append(html.Section([html.H2(t("finance.2018.heading", lang)),
                                      html.P(t("finance.2018.text", lang, ret=ret))], id="finance-2018",
                                     className="explain-box"))
+    ret_series, debt = own.get("financial_return", []), own.get("long_term_debt", [])
+    content += _block("return", ret_series, level_sentences(ret_series, lang), lang, "finance-return-graph", None,
+                      _merger([ret_series]))
+    content += _block("debt", debt, level_sentences(debt, lang), lang, "finance-debt-graph", None, _merger([debt]))
+    content += _kostra(view, lang)
     return content
