@@ -75,9 +75,9 @@ SPEC: dict[tuple[str, str], tuple] = {
     ("EC: ICT: ES: 1C", ""): (99.0, 100.0, 100, (95, 100), "share"),  # NVE: smart meters in all homes from 2019
     ("EC: ICT: ES: 2A", ""): (50.0, 60.0, 100, (20, 90), "share"),
     ("EC: ICT: ES: 3A", ""): (2.0, 6.0, 20, (0, 20), "share"),
-    ("EC: ICT: PS: 1A", "number"): (20, 40, 150, (0, 300), "rate"),  # Stavanger 268, Ålesund 119 (U4SSC)
+    ("EC: ICT: PS: 1A", "number"): (24, 40, 150, (0, 300), "rate"),  # Stavanger 268, Ålesund 119 (U4SSC)
     ("EC: ICT: PS: 1A", "percent"): (35.0, 45.0, 100, (0, 100), "share"),
-    ("EC: ICT: PS: 2A", ""): (60, 110, 250, (30, 300), "rate"),  # Stavanger 246, Ålesund 80 (U4SSC)
+    ("EC: ICT: PS: 2A", ""): (65, 110, 250, (30, 300), "rate"),  # Stavanger 246, Ålesund 80 (U4SSC)
     ("EC: ICT: PS: 3A", ""): (50.0, 62.0, 100, (30, 100), "share"),  # Stavanger 81.79 %, Ålesund 84.92 %
     ("EC: I: B: 2A", ""): (25.0, 40.0, 100, (0, 80), "share"),
     ("SC: EH: ED: 5A", ""): (95.0, 99.0, 100, (90, 100), "share"),  # the national summary care record covers nearly all
@@ -96,7 +96,7 @@ SPEC: dict[tuple[str, str], tuple] = {
     ("EC: I: T: 4A", "para"): (0.3, 0.3, None, (0, 1), "share"),  # TT trips are a small share of all trips
     ("EC: I: T: 5A", ""): (1.25, 1.30, 1.05, (1.0, 1.6), "rate"),
     ("EC: I: T: 6A", ""): (0, 0, 200, (0, 300), "rate"),  # no city-bike scheme assumed
-    ("EC: I: T: 7A", ""): (15, 30, 100, (0, 150), "rate"),
+    ("EC: I: T: 7A", ""): (20, 30, 100, (0, 150), "rate"),
     ("EC: I: T: 8A", ""): (20.0, 40.0, 50, (5, 60), "share"),  # OFV: Asker among the highest electric-car shares
     ("EC: I: UP: 1A", ""): (0.5, 0.6, 10, (0, 5), "share"),
     # air pollution, annual means (µg/m³) near main roads; targets are WHO's 2021 guideline values
@@ -185,7 +185,8 @@ SPEC: dict[tuple[str, str], tuple] = {
 
 # Shares of one whole: after rounding, this data point takes up the difference so the group adds up to 100.
 BALANCE = {"EC: I: T: 4A": "personal", "EN: EN: WA: 1C": "incinerated"}
-JITTER = 0.01  # each interpolated value moves by up to 1 % of itself (seeded), never past its range
+JITTER = 0.01  # each interpolated value moves by up to 1 % of itself (seeded; for kinds whose change is limited in
+# absolute terms, by at most 15 % of that limit), never past its range
 
 
 def _decimals(value: float, kind: str, unit: str) -> int:
@@ -207,7 +208,9 @@ def series(spec: tuple, rng: random.Random, unit: str) -> list[float]:
     for i in range(n):
         v = start + (end - start) * i / (n - 1)
         if 0 < i < n - 1 and v not in (low, high):
-            v *= 1 + rng.uniform(-JITTER, JITTER)
+            mode, limit = MAX_CHANGE[kind]
+            room = JITTER * abs(v) if mode == "relative" else min(JITTER * abs(v), 0.15 * limit)
+            v += rng.uniform(-room, room)
         v = min(max(v, low), high)
         out.append(round(v, _decimals(v, kind, unit)))
     return out

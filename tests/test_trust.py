@@ -1,0 +1,358 @@
+"""tru: numbers a council can trust. Every sentence agrees with the table beside it, for every municipality and
+year of the shipped data and of generated national data; no value that cannot be true gets in."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data import DEFAULT_CATALOGUE
+from data.catalogue import load_catalogue
+from data.compare import matrix
+from data.filters import Filters
+from data.finance_view import norm_count
+from data.queries import area_units, challenge_summaries, finance_view, overview
+from data.repository import Repository
+from layouts import compare as compare_layout
+from layouts import finance as finance_layout
+from layouts import overview as overview_layout
+from layouts.challenges import index_layout
+from tests.conftest import ROOT
+
+NUM = r"(\d[\d\u202f]*)"
+
+
+def text(component) -> str:
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(text(c) for c in component)
+    return text(getattr(component, "children", None))
+
+
+def find(component, cid: str):
+    """The component with this id in a Dash component tree."""
+    if isinstance(component, (list, tuple)):
+        for c in component:
+            hit = find(c, cid)
+            if hit is not None:
+                return hit
+        return None
+    if getattr(component, "id", None) == cid:
+        return component
+    children = getattr(component, "children", None)
+    return find(children, cid) if children is not None else None
+
+
+def table_rows(table) -> list[list[str]]:
+    """The body rows of a data_table as cell texts."""
+    body = table.children[2]
+    return [[text(c).strip() for c in tr.children] for tr in body.children]
+
+
+def ints(s: str) -> list[int]:
+    return [int(x.replace("\u202f", "")) for x in re.findall(NUM, s)]
+
+
+def check_overview(ds, muni: str, year: int) -> None:
+    ov = overview(ds, muni, year)
+    page = overview_layout.layout(ov, "en", ds.municipalities(), ds.years(muni), [], ds.catalogue)
+    # the wheel: KPIs, each once; the sentence, the table beside it and the catalogue agree
+    sentence = text(find(page, "wheel-sentence"))
+    m = re.search(r"all (\d+) indicators.*Of the (\d+), (\d+) reach 95 % of target or more, (\d+) reach 66–95 %, "
+                  r"(\d+) reach 33–66 %, (\d+) are below 33 %, and (\d+) have no band", sentence)
+    assert m, sentence
+    total, total2, b4, b3, b2, b1, grey = map(int, m.groups())
+    assert total == total2 == len(ds.catalogue) == b4 + b3 + b2 + b1 + grey
+    rows = table_rows(find(page, "wheel-bands-table"))
+    assert [ints(r[1])[0] for r in rows] == [b4, b3, b2, b1, grey, total]
+    # the category table counts the same KPIs
+    cats = table_rows(find(page, "wheel-table"))
+    assert sum(ints(r[5])[0] for r in cats) == total
+    # values per band: the table adds up to the number of values it says it counts
+    band_rows = table_rows(find(page, "band-counts-table"))
+    n_values = sum(ints(r[1])[0] for r in band_rows)
+    assert n_values == ov.unit_count
+    assert f"(n = {n_values})".replace(" ", "") in text(page).replace(" ", "").replace("\u202f", "")
+    # reporting: figures + not reported/without figure/missing = all values of the catalogue
+    rep = text(find(page, "reporting-sentence"))
+    m = re.search(r"has figures for (\d+) of (\d+) values in \d+; (\d+) of them are verified by ITU, and (\d+) are", rep)
+    assert m, rep
+    reported, all_values, verified, missing = map(int, m.groups())
+    assert reported + missing == all_values == ds.catalogue.unit_count
+    rep_rows = table_rows(find(page, "reporting-table"))
+    assert sum(ints(r[9])[0] for r in rep_rows) == all_values
+    assert sum(ints(r[1])[0] for r in rep_rows) == verified
+    # dimension cards: scored + each reason not scored = the values of the dimension
+    for card in re.finditer(r"(\d+) of (\d+) values are scored Not scored: (\d+) not reported, (\d+) without a "
+                            r"benchmark, (\d+) without a number", text(page)):
+        scored, of, nr, nb, nv = map(int, card.groups())
+        assert scored + nr + nb + nv == of
+    # sub-dimensions: best and worst named in the sentence are the table's highest and lowest
+    sub = find(page, "subdims-table")
+    if sub is not None:
+        rows = table_rows(sub)
+        pcts = [float(r[1].replace("\u00a0%", "").replace(",", ".")) for r in rows]
+        s = text(find(page, "subdims-sentence"))
+        hi, lo = rows[pcts.index(max(pcts))], rows[pcts.index(min(pcts))]
+        assert f"Highest is {hi[0]} at {hi[1]}, lowest is {lo[0]} at {lo[1]}" in s, s
+        assert f"The chart shows the score of {len(rows)} sub-dimensions" in s
+
+
+def check_challenges(ds, muni: str, year: int) -> None:
+    summaries = challenge_summaries(ds, muni, year)
+    page = index_layout(summaries, ds.catalogue, "en", ds.municipalities(), ds.years(muni), muni, year, [], False)
+    found = re.findall(r"(\d+) indicators with (\d+) values: (\d+) scored, (\d+) not", text(page))
+    assert len(found) == 4
+    for s, (n, values, scored, unscored) in zip(summaries, found):
+        assert int(scored) + int(unscored) == int(values)
+        units = area_units(ds, muni, year, s.area)
+        assert int(scored) == int((units["exclusion"] == "").sum()) if not units.empty else int(scored) == 0
+        assert int(n) == s.kpi_count
+
+
+def check_compare(ds, cities: list[str], scope: tuple[str, str]) -> None:
+    f = Filters(municipality=tuple(cities), **{scope[0]: (scope[1],)})
+    units, rows = matrix(ds, f)
+    content = compare_layout.matrix_block(units, rows, ds.catalogue, "en", ds.municipalities(), cities, "x", cities[0])
+    s = text(find(content, "compare-sentence"))
+    m = re.search(r"shows (\d+) values .* (\d+) cells in all: (\d+) have a figure \((\d+) of them with a band\), "
+                  r"(\d+) are not reported, and (\d+) are missing", s)
+    assert m, s
+    n, cells, value, banded, nr, missing = map(int, m.groups())
+    assert n == len(units) and cells == n * len(cities) == value + nr + missing
+    # the table says the same, cell by cell
+    table = table_rows(find(content, "compare-table"))
+    flat = [c for r in table for c in r[1:]]
+    assert sum(c == "missing" for c in flat) == missing
+    assert sum(c.startswith(("not reported", "no figure")) for c in flat) == nr
+    assert len(flat) - missing - nr == value
+    unbanded = sum(("figure without a band" in c) or ("no benchmark exists" in c) for c in flat)
+    assert len(flat) - missing - nr - unbanded == banded
+    # a published value is never drawn as missing
+    for r in rows[rows["value"].notna()].itertuples():
+        assert (r.municipality_code, r.kpi_code, r.data_point) in {
+            (m_, c, dp) for m_ in cities for c, dp in units}
+
+
+def _all_pairs(ds):
+    return [(c, y) for c, _ in ds.municipalities() for y in ds.years(c)]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    return Repository(ROOT / "data", DEFAULT_CATALOGUE, tmp_path_factory.mktemp("cache")).snapshot()
+
+
+def test_tru001_every_sentence_agrees_with_its_table_for_every_municipality_and_year(shipped):
+    pairs = _all_pairs(shipped)
+    assert len(pairs) >= 9
+    for muni, year in pairs:
+        check_overview(shipped, muni, year)
+        check_challenges(shipped, muni, year)
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory):
+    """The national generator at a size a test can walk completely: 30 municipalities x 4 years."""
+    out = tmp_path_factory.mktemp("national-small")
+    subprocess.run([sys.executable, "scripts/generate_national.py", "--out", str(out), "--municipalities", "30",
+                    "--years", "4"], cwd=ROOT, check=True, capture_output=True)
+    return Repository(out, DEFAULT_CATALOGUE, tmp_path_factory.mktemp("natcache")).snapshot()
+
+
+def test_tru002_the_same_holds_on_national_data(national):
+    pairs = _all_pairs(national)
+    assert len(pairs) == 120
+    for muni, year in pairs:
+        check_overview(national, muni, year)
+        check_challenges(national, muni, year)
+    codes = [c for c, _ in national.municipalities()]
+    for scope in (("challenge_area", "transport"), ("sub_dimension", "EC: ICT"), ("dimension", "EN")):
+        check_compare(national, codes[:5], scope)
+
+
+def test_tru003_compare_shows_every_published_value_and_ranks_nothing_it_cannot(shipped):
+    cities = ["3203", "1149", "1103", "1507"]
+    check_compare(shipped, cities, ("sub_dimension", "EC: ICT"))
+    f = Filters(municipality=tuple(cities), sub_dimension=("EC: ICT",))
+    units, rows = matrix(shipped, f)
+    content = compare_layout.matrix_block(units, rows, shipped.catalogue, "en", shipped.municipalities(), cities,
+                                          "ICT", "3203")
+    table = {r[0]: r[1:] for r in table_rows(find(content, "compare-table"))}
+    # every published value of Karmøy, Stavanger and Ålesund in the ICT sub-dimension is in its cell
+    for r in rows[rows["municipality_code"].isin(["1149", "1103", "1507"]) & rows["value"].notna()].itertuples():
+        label = next(k for k in table if k.startswith(shipped.catalogue[r.kpi_code].name_en))
+        cell = table[label][cities.index(r.municipality_code)]
+        assert cell != "missing" and "reported 20" in cell, (label, cell)
+    # only Asker has bands, and they are illustrative: no "most in the top band"
+    s = text(find(content, "compare-rank-sentence"))
+    assert "No ranking" in s and "most values in the top band" not in text(content)
+    for scope in (("challenge_area", "transport"), ("challenge_area", "digital"), ("dimension", "EC")):
+        check_compare(shipped, cities + ["1833"], scope)
+
+
+def test_tru004_finance_norm_sentences_count_their_own_series(shipped):
+    v = finance_view(shipped)
+    page = finance_layout.layout(v, "en", -47.0)
+    s = text(find(page, "finance-pct-graph-sentence"))
+    for series in v.own["net_operating_result_pct"]:
+        c = norm_count(series, v.norm_pct)
+        assert f"norm in {c.above} of {c.n} years" in s
+        assert c.n == len(series.rows)
+
+
+# -- rules: what cannot be true is refused on import, and the store is left as it was ------------------------------
+
+HEADER = ("municipality_code,municipality_name,year,kpi_code,data_point,value,unit,target,band,verified,quality,"
+          "status,source,note")
+
+
+def _snapshot(d: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(d.iterdir()) if p.is_file()}
+
+
+@pytest.mark.parametrize("rows,needle", [
+    (["3203,Asker,2024,EC: I: T: 4A,personal,102,%,30,,,,reported,kommunens reisevaneundersøkelse,"],
+     "row 2, column 'value': 102 cannot be true for EC: I: T: 4A (personal) in % of trips to work: rule valid_range, "
+     "must be between 0 and 100"),
+    (["3203,Asker,2024,EC: I: T: 4A,public,30,%,40,,,,reported,RVU,",
+      "3203,Asker,2024,EC: I: T: 4A,personal,70,%,30,,,,reported,RVU,",
+      "3203,Asker,2024,EC: I: T: 4A,cycling,10,%,15,,,,reported,RVU,",
+      "3203,Asker,2024,EC: I: T: 4A,walking,20,%,25,,,,reported,RVU,"],
+     "row 2, column 'value': the data points of EC: I: T: 4A for 3203 in 2024 add up to 130: rule parts_sum_max"),
+    (["3203,Asker,2024,SC: SH: SI: 2C,,1.4,index,0.2,,,,reported,SSB,"], "rule valid_range, must be between 0 and 1"),
+    (["3203,Asker,2024,SC: SH: SA: 3A,,0.5,yes/no,1,,,,reported,plan,"], "rule valid_range, must be one of 0, 1"),
+    (["3203,Asker,2024,EN: EN: AQ: 2C,,-2,t,1,,,,reported,SSB,"], "rule valid_range, must be at least 0"),
+])
+def test_tru005_impossible_values_are_refused_naming_file_row_column_and_rule(tmp_path, data_dir, monkeypatch, capsys,
+                                                                               rows, needle):
+    from dashboard.cli import main
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    before = _snapshot(data_dir)
+    f = tmp_path / "asker-2024.csv"
+    f.write_text(HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["import", str(f)]) != 0
+    err = capsys.readouterr()
+    out = err.out + err.err
+    assert "asker-2024.csv" in out and needle in out, out
+    assert _snapshot(data_dir) == before  # byte-identical
+
+
+def test_tru006_parts_checked_against_the_stored_year_too(tmp_path, data_dir, monkeypatch, capsys):
+    """One data point alone is fine; merged with the four stored ones of the same year it breaks the whole."""
+    from dashboard.cli import main
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    before = _snapshot(data_dir)
+    f = tmp_path / "one.csv"
+    f.write_text(HEADER + "\n3203,Asker,2023,EC: I: T: 4A,public,60,%,40,,,,reported,RVU,\n", encoding="utf-8")
+    assert main(["import", str(f)]) != 0
+    out = capsys.readouterr()
+    assert "one.csv" in out.err + out.out and "parts_sum_max" in out.err + out.out
+    assert _snapshot(data_dir) == before
+    # the same file within the whole is accepted
+    f.write_text(HEADER + "\n3203,Asker,2023,EC: I: T: 4A,public,21,%,40,,,,reported,RVU,\n", encoding="utf-8")
+    assert main(["import", str(f)]) == 0
+
+
+def test_tru007_a_name_that_disagrees_with_the_store_is_refused(tmp_path, data_dir, monkeypatch, capsys):
+    from dashboard.cli import main
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    before = _snapshot(data_dir)
+    f = tmp_path / "renamed.csv"
+    f.write_text(HEADER + "\n1149,Karmoy kommune,2024,EC: ICT: ICT: 1C,,98,%,,,,,reported,SSB,\n", encoding="utf-8")
+    assert main(["import", str(f)]) != 0
+    out = capsys.readouterr()
+    assert "row 2, column 'municipality_name'" in out.err + out.out and "Karmøy" in out.err + out.out
+    assert _snapshot(data_dir) == before
+    # the store still loads: pages answer
+    ds = Repository(data_dir, DEFAULT_CATALOGUE, tmp_path / "cache2").snapshot()
+    assert ds.municipality_name("1149") == "Karmøy"
+
+
+# -- the illustrative data could be true -----------------------------------------------------------------------------
+
+def _generator():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import generate_illustrative as gen
+
+    return gen
+
+
+def test_tru008_illustrative_values_plausible_smooth_and_within_every_rule(shipped):
+    gen = _generator()
+    obs = shipped.observations
+    asker = obs[(obs["municipality_code"] == "3203") & (obs["status"] == "illustrative")]
+    assert len(asker) == shipped.catalogue.unit_count * 5
+    for (code, dp), g in asker.groupby(["kpi_code", "data_point"], observed=True):
+        spec = gen.SPEC[(str(code), str(dp))]
+        low, high = spec[3]
+        kind = spec[4]
+        values = list(g.sort_values("year")["value"].astype(float))
+        assert all(low <= v <= high for v in values), (code, dp, values, (low, high))
+        mode, limit = gen.MAX_CHANGE[kind]
+        for a, b in zip(values, values[1:]):
+            change = abs(b - a) if mode == "absolute" else (abs(b - a) / a if a else (0 if b == 0 else 1))
+            assert change <= limit + 1e-9, (code, dp, values)
+        if kind == "binary":
+            assert values == sorted(values)  # switched on at most once, never off again
+    for code in ("EC: I: T: 4A", "EN: EN: WA: 1C"):
+        sums = asker[asker["kpi_code"] == code].groupby("year", observed=True)["value"].sum()
+        assert all(abs(s - 100) < 1e-6 for s in sums), (code, sums.to_dict())
+
+
+def test_tru009_the_shape_the_municipality_published(shipped):
+    from data.scoring import roll_up
+
+    obs = shipped.observations
+    a = obs[(obs["municipality_code"] == "3203") & (obs["year"] == 2023)]
+    areas = roll_up(a, shipped.catalogue, "challenge_area", shipped.challenges).set_index("group")["score_pct"]
+    in_areas = set(shipped.challenges["kpi_code"])
+    rest = roll_up(a[~a["kpi_code"].isin(in_areas)], shipped.catalogue, "dimension")
+    rest_score = rest["points"].sum() / rest["max_points"].sum() * 100
+    assert areas["digital/infrastructure"] >= 95 and areas["digital/utilisation"] < 66
+    for area in ("transport", "inequality", "consumption", "digital"):
+        assert areas[area] < rest_score, (area, areas[area], rest_score)
+
+
+def test_tru010_generator_byte_reproducible_and_its_output_passes_every_rule(tmp_path):
+    d = tmp_path / "data"
+    shutil.copytree(ROOT / "data", d, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    shipped_bytes = (ROOT / "data" / "observations.csv").read_bytes()
+    for _ in range(2):
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "generate_illustrative.py"), "--data-dir", str(d)],
+                       check=True, capture_output=True)
+        assert (d / "observations.csv").read_bytes() == shipped_bytes
+    from data.observations import load_observations
+
+    load_observations(d / "observations.csv", load_catalogue(DEFAULT_CATALOGUE))  # raises on any broken rule
+
+
+def test_tru011_catalogue_places_kpis_as_the_reference_does(catalogue):
+    ehr = catalogue["SC: EH: ED: 5A"]
+    assert ehr.category_code == "SC: EH: H" and ehr.code == "SC: EH: ED: 5A"
+    assert catalogue["SC: EH: ED: 4C"].category_code == "SC: EH: ED"
+    from data.scoring import group_keys
+
+    g = group_keys(pd.DataFrame({"kpi_code": ["SC: EH: ED: 5A"], "exclusion": [""], "points": [4]}), catalogue,
+                   "category")
+    assert list(g["group"]) == ["SC: EH: H"]
+    names = {k.code: k.name_nb for k in catalogue}
+    assert names["EC: I: WS: 4C"] == "Tilknytning til avløpsnett"
+    assert names["EC: ICT: D: 1A"] == "IKT-overvåking av overvannsnettet"
+    assert "revidert" not in catalogue["EN: EN: WS: 1C"].definition_nb
+    assert catalogue["EC: I: T: 4A"].data_point("para").label_nb == "Tilrettelagt transport (TT)"
