@@ -152,6 +152,9 @@ def _kpi_rows(catalogue: Catalogue, codes: list[str], lang: str) -> list[list]:
             CATEGORIES[k.category_code][0 if lang == "en" else 1],
             "; ".join(f"{dp.slug}: {dp.label(lang)}" for dp in k.data_points),
             ", ".join(k.sdg_itu), ", ".join(list(k.sdg_goals_ks) + list(k.sdg_targets_ks)),
+            k.valid.text() if not k.data_points else
+            "; ".join(f"{u}: {k.valid_range(u).text()}" for u in k.units if k.valid_range(u).text()),
+            "" if k.parts_sum_max is None else f"{k.parts_sum_max:g}",
         ])
     return rows
 
@@ -185,7 +188,7 @@ def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context) -> bytes:
         data.append(row)
     meta = wb.create_sheet("Metadata")
     meta.append(["code", "name_nb", "name_en", "definition", "unit", "direction", "type", "dimension",
-                 "sub_dimension", "category", "data_points", "sdg_itu", "sdg_ks"])
+                 "sub_dimension", "category", "data_points", "sdg_itu", "sdg_ks", "valid_range", "parts_sum_max"])
     codes = [k.code for k in catalogue if k.code in set(frame["kpi_code"])]
     for r in _kpi_rows(catalogue, codes, ctx.lang):
         meta.append([neutralise(xml_safe(x)) for x in r])

@@ -118,8 +118,8 @@ def _chart(units: pd.DataFrame, catalogue: Catalogue, lang: str, area_name: str,
     labels = [unit_label(catalogue, r.kpi_code, r.data_point, lang) for r in u.itertuples(index=False)]
     a = [float(x) for x in u["achievement"]]
     lo, hi = min(range(len(a)), key=lambda i: a[i]), max(range(len(a)), key=lambda i: a[i])
-    sentence = t("ch.chart.sentence", lang, n=len(a), area=area_name, worst=labels[lo], worst_pct=fmt_pct(a[lo], lang),
-                 best=labels[hi], best_pct=fmt_pct(a[hi], lang))
+    sentence = t("ch.chart.sentence", lang, n=len(a), total=len(units), rest=len(units) - len(a), area=area_name,
+                 worst=labels[lo], worst_pct=fmt_pct(a[lo], lang), best=labels[hi], best_pct=fmt_pct(a[hi], lang))
     fig = score_bars(labels, a, [int(b) for b in u["band_used"]], lang, axis_key="ch.chart.axis", cap=120)
     return [html.P(sentence, id=sid, className="chart-sentence"),
             html.Div(dcc.Graph(id=gid, figure=fig, config={"displayModeBar": False, "responsive": True}),

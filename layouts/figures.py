@@ -62,14 +62,15 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
             x=np.array(s["x"], dtype=float), y=np.array([np.nan if v is None else v for v in s["y"]], dtype=float),
             name=s["name"], text=text, textposition="outside", cliponaxis=False,
             textfont={"size": 13}, constraintext="none",
-            marker={"color": ENTITY_COLOURS[i % len(ENTITY_COLOURS)], "line": {"color": "#222", "width": 1},
+            marker={"color": s.get("colour") or ENTITY_COLOURS[i % len(ENTITY_COLOURS)],
+                    "line": {"color": "#222", "width": 1},
                     "pattern": {"shape": ["/" if p else "" for p in prelim], "fgcolor": "#ffffff", "solidity": 0.35}},
             hovertext=[f"{s['name']} {x}: {tx.replace('<br>', ' ')}" for x, tx in zip(s["x"], text)], hoverinfo="text",
         ))
     if norm is not None:
         fig.add_hline(y=norm, line={"color": "#9c1426", "width": 2, "dash": "dash"},
                       annotation_text=t("finance.norm", lang, norm=fmt_pct(norm, lang, 2)),
-                      annotation_position="bottom right", annotation_font_color="#9c1426")
+                      annotation_position="top left", annotation_font_color="#9c1426")
     if merger_year is not None:
         fig.add_vline(x=merger_year - 0.5, line={"color": "#333", "width": 2, "dash": "dot"},
                       annotation_text=t("finance.merger", lang), annotation_position="top")
@@ -193,16 +194,16 @@ def band_matrix(row_labels: list[str], col_labels: list[str], states: list[list[
         scale += [[i / 7, colours[i]], [(i + 1) / 7, colours[i]]]
     text_colours = [["#ffffff" if s in ("band1", "band4") else "#111111" for s in row] for row in states]
     fig = go.Figure(go.Heatmap(
-        z=z, x=col_labels, y=[_wrap(lab, 40) for lab in row_labels], zmin=-0.5, zmax=6.5, colorscale=scale,
+        z=z, x=col_labels, y=[_wrap(lab, 22) for lab in row_labels], zmin=-0.5, zmax=6.5, colorscale=scale,
         showscale=False, hovertext=hover, hoverinfo="text", xgap=2, ygap=2,
     ))
     # the cell texts as annotations: each in a colour that reads on its own background
     for i, row in enumerate(texts):
         for j, text in enumerate(row):
             fig.add_annotation(x=j, y=i, text=escape_text(text), showarrow=False, xref="x", yref="y",
-                               font={"size": 13, "color": text_colours[i][j]})
+                               font={"size": 12, "color": text_colours[i][j]})
     fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=120 + 34 * max(1, len(row_labels)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=120 + 44 * max(1, len(row_labels)),
         xaxis={"side": "top", "type": "category"}, yaxis={"autorange": "reversed", "automargin": True,
                                                           "type": "category"},
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", font={"family": "system-ui, sans-serif", "size": 13},

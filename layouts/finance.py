@@ -19,7 +19,8 @@ MERGER_YEAR = 2020
 # Entities whose stored name is Norwegian: their name in each language
 ENTITY_NAMES = {"0220": ("Asker (før 2020)", "Asker (before 2020)"), "0627": ("Røyken (før 2020)", "Røyken (before 2020)"),
                 "0628": ("Hurum (før 2020)", "Hurum (before 2020)")}
-MEASURE_UNITS = {"%": "%", "MNOK": "MNOK", "NOK": "NOK"}
+# One colour per entity on every chart of the page (the same municipality never changes colour)
+ENTITY_COLOURS = {"0220": "#1b5a9c", "0627": "#7a3e9d", "0628": "#2e7d32", "3025": "#b35900", "3203": "#b35900"}
 
 
 def entity_name(code: str, name: str, lang: str) -> str:
@@ -46,8 +47,8 @@ def _label(s: Series, lang: str) -> str:
 
 
 def _bars(series: list[Series], lang: str) -> list[dict]:
-    return [{"name": _label(s, lang), "x": s.years, "y": s.values, "status": [str(x) for x in s.rows["status"]]}
-            for s in series]
+    return [{"name": _label(s, lang), "x": s.years, "y": s.values, "status": [str(x) for x in s.rows["status"]],
+             "colour": ENTITY_COLOURS.get(s.code)} for s in series]
 
 
 def _status_note(status: str, lang: str) -> str:

@@ -119,6 +119,44 @@ def check_challenges(ds, muni: str, year: int) -> None:
         assert int(n) == s.kpi_count
 
 
+def check_area(ds, muni: str, year: int, area: str) -> None:
+    from layouts.challenges import area_layout
+
+    s = next(x for x in challenge_summaries(ds, muni, year) if x.area == area)
+    units = area_units(ds, muni, year, area)
+    page = area_layout(s, units, ds.catalogue, "en", ds.municipalities(), ds.years(muni), muni, year, [])
+    sentence = text(find(page, "challenge-graph-sentence"))
+    rows = table_rows(find(page, "challenge-table"))
+    m = re.search(r"achievement of (\d+) of the (\d+) values in .*?; (\d+) have no computed", sentence)
+    if m is None:
+        assert "no" in sentence.lower(), sentence  # nothing to chart: the sentence says so
+        return
+    n, total, rest = map(int, m.groups())
+    assert total == len(rows) and n + rest == total
+    assert n == sum(1 for r in rows if not r[3].startswith("No band")), (n, [r[3] for r in rows])
+
+
+def check_kpi(ds, muni: str) -> None:
+    from data import indicators as iq
+    from layouts import indicators as il
+
+    for kpi in list(ds.catalogue)[::7]:
+        rows = iq.series(ds, kpi, muni)
+        page = il.detail_layout(kpi, rows, iq.pace(kpi, rows), iq.peers(ds, kpi), "en", ds.municipalities(), muni, [])
+        s = text(find(page, "kpi-series-sentence"))
+        if rows["value"].notna().sum() == 0:
+            assert "no figures" in s, s
+            continue
+        # the sentence's latest value per data point is the last value of that data point in the table
+        for dp in kpi.units:
+            r = rows[(rows["data_point"] == dp) & rows["value"].notna()]
+            if r.empty:
+                continue
+            from layouts.formatting import fmt_value
+
+            assert fmt_value(float(r.iloc[-1]["value"]), "en") in s, (kpi.code, dp, s)
+
+
 def check_compare(ds, cities: list[str], scope: tuple[str, str]) -> None:
     f = Filters(municipality=tuple(cities), **{scope[0]: (scope[1],)})
     units, rows = matrix(ds, f)
@@ -132,10 +170,10 @@ def check_compare(ds, cities: list[str], scope: tuple[str, str]) -> None:
     # the table says the same, cell by cell
     table = table_rows(find(content, "compare-table"))
     flat = [c for r in table for c in r[1:]]
-    assert sum(c == "missing" for c in flat) == missing
-    assert sum(c.startswith(("not reported", "no figure")) for c in flat) == nr
+    assert sum(c == "Missing" for c in flat) == missing
+    assert sum(c.startswith(("Not reported", "No figure")) for c in flat) == nr
     assert len(flat) - missing - nr == value
-    unbanded = sum(("figure without a band" in c) or ("no benchmark exists" in c) for c in flat)
+    unbanded = sum(("Figure without a band" in c) or ("No benchmark exists" in c) for c in flat)
     assert len(flat) - missing - nr - unbanded == banded
     # a published value is never drawn as missing
     for r in rows[rows["value"].notna()].itertuples():
@@ -158,6 +196,10 @@ def test_tru001_every_sentence_agrees_with_its_table_for_every_municipality_and_
     for muni, year in pairs:
         check_overview(shipped, muni, year)
         check_challenges(shipped, muni, year)
+        for area in ("transport", "inequality", "consumption"):
+            check_area(shipped, muni, year, area)
+    for muni, _ in shipped.municipalities():
+        check_kpi(shipped, muni)
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +234,7 @@ def test_tru003_compare_shows_every_published_value_and_ranks_nothing_it_cannot(
     for r in rows[rows["municipality_code"].isin(["1149", "1103", "1507"]) & rows["value"].notna()].itertuples():
         label = next(k for k in table if k.startswith(shipped.catalogue[r.kpi_code].name_en))
         cell = table[label][cities.index(r.municipality_code)]
-        assert cell != "missing" and "reported 20" in cell, (label, cell)
+        assert cell != "Missing" and "reported 20" in cell, (label, cell)
     # only Asker has bands, and they are illustrative: no "most in the top band"
     s = text(find(content, "compare-rank-sentence"))
     assert "No ranking" in s and "most values in the top band" not in text(content)
