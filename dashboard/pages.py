@@ -10,7 +10,7 @@ from data import compare as compare_q
 from data import indicators as indicators_q
 from data.filters import Filters, apply_filters, parse_filters
 from data.params import MAX_PARAM_CHARS, parse_page_params
-from data.queries import area_units, challenge_summaries, finance_view, overview
+from data.queries import area_units, challenge_summaries, finance_view, overview, rows_for, year_basis_of
 from data.repository import DataUnavailable, Repository
 from data.taxonomy import CHALLENGE_AREAS
 from layouts import about, accessibility, data_page, errors, shell
@@ -95,7 +95,7 @@ def register(app: dash.Dash, repo: Repository) -> None:
                                & (ds.observations["year"] == p.year)]
         content = challenges_layout.index_layout(
             _summaries(ds, p), ds.catalogue, p.lang, ds.municipalities(), ds.years(p.municipality), p.municipality,
-            p.year, p.notices, bool((rows["status"] == "illustrative").any()))
+            p.year, p.notices, bool((rows["status"] == "illustrative").any()), year_basis_of(rows))
         return shell.page(p.lang, "/challenges", _search(kwargs), content, ds.fingerprint,
                           {"municipality": p.municipality, "year": p.year})
 
@@ -113,7 +113,8 @@ def register(app: dash.Dash, repo: Repository) -> None:
         summary = next(s for s in _summaries(ds, p) if s.area == slug)
         units = area_units(ds, p.municipality, p.year, slug)
         content = challenges_layout.area_layout(summary, units, ds.catalogue, p.lang, ds.municipalities(),
-                                                ds.years(p.municipality), p.municipality, p.year, p.notices)
+                                                ds.years(p.municipality), p.municipality, p.year, p.notices,
+                                                year_basis_of(rows_for(ds, p.municipality, p.year)))
         return shell.page(p.lang, f"/challenges/{slug}", _search(kwargs), content, ds.fingerprint,
                           {"municipality": p.municipality, "year": p.year})
 
@@ -129,7 +130,8 @@ def register(app: dash.Dash, repo: Repository) -> None:
             repo.cache.set(key, units)
         hits = indicators_q.search_kpis(ds, q)
         content = indicators_layout.list_layout(ds.catalogue, units, hits, p.lang, ds.municipalities(),
-                                                ds.years(p.municipality), p.municipality, p.year, q, p.notices)
+                                                ds.years(p.municipality), p.municipality, p.year, q, p.notices,
+                                                year_basis_of(rows_for(ds, p.municipality, p.year)))
         return shell.page(p.lang, "/indicators", _search(kwargs), content, ds.fingerprint,
                           {"municipality": p.municipality, "year": p.year, "q": q})
 

@@ -29,6 +29,7 @@ class Overview:
     reporting: pd.DataFrame = None  # per dimension: verified, reported, illustrative, not reported, no benchmark
     previous_year: int | None = None
     band_changes: pd.DataFrame = None  # units whose band differs from the previous year
+    year_basis: str = "data"  # "report" when every row of this year only carries its report's year
 
 
 REPORTING_COLUMNS = ("verified", "reported", "illustrative", "synthetic", "not_reported", "no_benchmark",
@@ -95,6 +96,13 @@ def kpi_band_counts(bands: dict[str, tuple[int | None, str]]) -> dict:
     return counts
 
 
+def year_basis_of(rows: pd.DataFrame) -> str:
+    """``report`` when every row carries only its report's year (``year_basis``), else ``data``."""
+    if rows.empty or "year_basis" not in rows:
+        return "data"
+    return "report" if bool((rows["year_basis"].astype(str) == "report").all()) else "data"
+
+
 def rows_for(ds: Dataset, municipality: str, year: int | None) -> pd.DataFrame:
     obs = ds.observations
     mask = obs["municipality_code"] == municipality
@@ -124,7 +132,7 @@ def overview(ds: Dataset, municipality: str, year: int | None) -> Overview:
         .reset_index(drop=True),
         kpis=kpi_bands(rows, ds.catalogue),
         reporting=reporting_panel(rows, ds.catalogue), previous_year=prev,
-        band_changes=band_changes(rows, prev_rows),
+        band_changes=band_changes(rows, prev_rows), year_basis=year_basis_of(rows),
     )
 
 

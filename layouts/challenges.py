@@ -11,7 +11,7 @@ from data.taxonomy import CHALLENGE_AREAS, DIGITAL_PARTS, name_of
 
 from .components import band_badge, controls, data_table, illustrative_banner, notices, status_label
 from .figures import score_bars
-from .formatting import fmt_pct, fmt_value
+from .formatting import fmt_pct, fmt_value, year_label
 from .i18n import TREND_SYMBOLS, t
 from .indicators import kpi_href
 from .urls import href
@@ -73,8 +73,9 @@ def _card(s: AreaSummary, catalogue: Catalogue, lang: str, year: int | None, sea
 
 
 def index_layout(summaries: list[AreaSummary], catalogue: Catalogue, lang: str, munis, years, muni: str,
-                 year: int | None, param_notices, illustrative: bool) -> list:
+                 year: int | None, param_notices, illustrative: bool, year_basis: str = "data") -> list:
     name = dict(munis).get(muni, muni)
+    ylab = year_label(year, year_basis, lang)
     params = {"municipality": muni if muni != "3203" else None, "year": year}
     content: list = []
     if illustrative:
@@ -84,7 +85,7 @@ def index_layout(summaries: list[AreaSummary], catalogue: Catalogue, lang: str, 
         content.append(n)
     content += [html.H1(t("ch.title", lang, municipality=name)), html.P(t("ch.intro", lang), className="lead-text"),
                 controls(lang, munis, years, muni, year),
-                html.Div([_card(s, catalogue, lang, year, params) for s in summaries], className="area-cards")]
+                html.Div([_card(s, catalogue, lang, ylab, params) for s in summaries], className="area-cards")]
     return content
 
 
@@ -127,8 +128,9 @@ def _chart(units: pd.DataFrame, catalogue: Catalogue, lang: str, area_name: str,
 
 
 def area_layout(s: AreaSummary, units: pd.DataFrame, catalogue: Catalogue, lang: str, munis, years, muni: str,
-                year: int | None, param_notices) -> list:
+                year: int | None, param_notices, year_basis: str = "data") -> list:
     name = dict(munis).get(muni, muni)
+    ylab = year_label(year, year_basis, lang)
     area = name_of(CHALLENGE_AREAS, s.area, lang)
     content: list = []
     if not units.empty and (units["status"] == "illustrative").any():
@@ -139,9 +141,9 @@ def area_layout(s: AreaSummary, units: pd.DataFrame, catalogue: Catalogue, lang:
     params = {"municipality": muni if muni != "3203" else None, "year": year}
     content += [
         html.P(html.A(t("ch.back", lang), href=href("/challenges", lang, **params)), className="back-link"),
-        html.H1(t("ch.area.heading", lang, area=area, municipality=name, year=year or "–")),
+        html.H1(t("ch.area.heading", lang, area=area, municipality=name, year=ylab)),
         html.Div([band_badge(s.band, lang), " ", trend_badge(s.trend, lang)], className="badges"),
-        html.Div([html.P(x) for x in summary_sentences(s, catalogue, lang, year)], className="summary-box",
+        html.Div([html.P(x) for x in summary_sentences(s, catalogue, lang, ylab)], className="summary-box",
                  id="area-summary"),
         controls(lang, munis, years, muni, year),
     ]
@@ -156,13 +158,13 @@ def area_layout(s: AreaSummary, units: pd.DataFrame, catalogue: Catalogue, lang:
                 html.P([t("ch.part.score", lang, part=pname, score=fmt_pct(sc, lang)), " ", band_badge(b, lang)],
                        className="part-score"),
                 *_chart(pu, catalogue, lang, pname, f"challenge-{part}-graph"),
-                _units_table(pu, catalogue, lang, t("ch.part.caption", lang, part=pname, municipality=name, year=year),
+                _units_table(pu, catalogue, lang, t("ch.part.caption", lang, part=pname, municipality=name, year=ylab),
                              f"challenge-{part}-table", muni),
             ], className="part-column", id=f"part-{part}"))
         content.append(html.Div(cols, className="digital-parts"))
     else:
         content += _chart(units, catalogue, lang, area, "challenge-graph")
         content.append(_units_table(units, catalogue, lang,
-                                    t("ch.table.caption", lang, area=area, municipality=name, year=year),
+                                    t("ch.table.caption", lang, area=area, municipality=name, year=ylab),
                                     "challenge-table", muni))
     return content

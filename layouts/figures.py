@@ -194,8 +194,9 @@ def band_matrix(row_labels: list[str], col_labels: list[str], states: list[list[
         scale += [[i / 7, colours[i]], [(i + 1) / 7, colours[i]]]
     text_colours = [["#ffffff" if s in ("band1", "band4") else "#111111" for s in row] for row in states]
     fig = go.Figure(go.Heatmap(
-        z=z, x=col_labels, y=[_wrap(lab, 22) for lab in row_labels], zmin=-0.5, zmax=6.5, colorscale=scale,
-        showscale=False, hovertext=hover, hoverinfo="text", xgap=2, ygap=2,
+        z=z, x=[escape_text(c) for c in col_labels], y=[_wrap(escape_text(lab), 22) for lab in row_labels],
+        zmin=-0.5, zmax=6.5, colorscale=scale, showscale=False,
+        hovertext=[[escape_text(h) for h in row] for row in hover], hoverinfo="text", xgap=2, ygap=2,
     ))
     # the cell texts as annotations: each in a colour that reads on its own background
     for i, row in enumerate(texts):

@@ -53,3 +53,12 @@ def year_text(year: object, basis: object, lang: str) -> str:
     if str(basis) == "report":
         return ("rapportert " if lang == "nb" else "reported ") + y
     return y
+
+
+def year_label(year: object, basis: object, lang: str) -> str:
+    """The chosen year for headings and sentences: the year, or a ReportYear when only the report's year is known."""
+    from .i18n import ReportYear
+
+    if year is None:
+        return "–"
+    return ReportYear(year_text(year, basis, lang)) if str(basis) == "report" else str(year)

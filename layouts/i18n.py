@@ -746,12 +746,18 @@ CATALOGUES: dict[str, dict[str, str]] = {
 }
 
 
+class ReportYear(str):
+    """A year that is only the year of a report ("rapportert 2020" / "reported 2020"): never written as "in 2020"."""
+
+
 def t(key: str, lang: str, **kwargs: object) -> str:
     """The text for ``key`` in ``lang`` (Bokmål when the language is unknown)."""
     cat = CATALOGUES.get(lang, CATALOGUES["nb"])
     text = cat.get(key)
     if text is None:
         text = CATALOGUES["nb"][key]  # KeyError on a key missing everywhere: a bug
+    if isinstance(kwargs.get("year"), ReportYear):  # "for Karmøy (rapportert 2020)", never "for Karmøy i 2020"
+        text = text.replace(" i {year}", " ({year})").replace(" in {year}", " ({year})")
     return text.format(**kwargs) if kwargs else text
 
 

@@ -13,7 +13,7 @@ from data.taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS, name_of
 from . import ids
 from .components import band_badge, controls, data_table, illustrative_banner, notices, status_label
 from .figures import kpi_series
-from .formatting import fmt_number, fmt_signed, fmt_value, year_text
+from .formatting import fmt_number, fmt_signed, fmt_value, year_label, year_text
 from .i18n import t
 from .urls import href
 
@@ -30,8 +30,9 @@ def _other_name(kpi: KPI, lang: str) -> html.Span:
 
 
 def list_layout(catalogue: Catalogue, units: pd.DataFrame, hits: set[str], lang: str, munis, years, muni: str,
-                year: int | None, q: str, param_notices) -> list:
+                year: int | None, q: str, param_notices, year_basis: str = "data") -> list:
     name = dict(munis).get(muni, muni)
+    ylab = year_label(year, year_basis, lang)
     content: list = []
     shown = units[units["kpi_code"].isin(hits)]
     if (shown["status"] == "illustrative").any():
@@ -77,9 +78,9 @@ def list_layout(catalogue: Catalogue, units: pd.DataFrame, hits: set[str], lang:
         ])
     if rows:
         content.append(data_table(
-            t("ind.table.caption", lang, municipality=name, year=year or "–"),
+            t("ind.table.caption", lang, municipality=name, year=ylab),
             [t("ind.col.code", lang), t("ind.col.name", lang), t("ind.col.name_other", lang),
-             t("ind.col.category", lang), t("ind.col.band", lang, municipality=name, year=year or "–")],
+             t("ind.col.category", lang), t("ind.col.band", lang, municipality=name, year=ylab)],
             rows, table_id="indicators-table"))
     else:
         content.append(html.P(t("ind.none", lang, q=q), className="empty-result"))

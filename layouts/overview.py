@@ -14,7 +14,7 @@ from data.taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS, name_of
 from . import ids
 from .components import band_badge, controls, data_table, illustrative_banner, notices, status_label
 from .figures import score_bars, wheel
-from .formatting import fmt_number, fmt_pct
+from .formatting import fmt_number, fmt_pct, year_label
 from .i18n import t
 
 
@@ -161,7 +161,7 @@ def _changes_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str
 def layout(ov: Overview, lang: str, munis: list[tuple[str, str]], years: list[int],
            param_notices: list[tuple[str, str]], catalogue: Catalogue | None = None) -> list:
     muni_name = dict(munis).get(ov.municipality, ov.municipality)
-    year_text = str(ov.year) if ov.year else "–"
+    year_text = year_label(ov.year, ov.year_basis, lang) if ov.year else "–"
     content: list = []
     if ov.illustrative:
         content.append(illustrative_banner(lang))

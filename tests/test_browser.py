@@ -345,9 +345,9 @@ def poisoned_server(data_dir, make_app):
         w = csv.writer(fh)
         for year, value in ((2022, 40), (2023, 50)):
             w.writerow(["9001", POISON_NAME, year, "EC: ICT: ICT: 1C", "", value, "%", 100, "", "no", POISON_QUALITY,
-                        "reported", POISON_SOURCE, POISON_NOTE])
+                        "reported", POISON_SOURCE, POISON_NOTE, ""])
             w.writerow(["9001", POISON_NAME, year, "EC: ICT: ICT: 4C", "3g", value, "%", 100, "", "no",
-                        POISON_QUALITY, "reported", POISON_SOURCE, POISON_NOTE])
+                        POISON_QUALITY, "reported", POISON_SOURCE, POISON_NOTE, ""])
     with LiveServerCtx(make_app()) as srv:
         yield srv
 

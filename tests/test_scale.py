@@ -21,10 +21,11 @@ def national(tmp_path_factory):
                    cwd=ROOT, check=True, capture_output=True)
     from dashboard import Settings, create_app
 
-    app = create_app(Settings(data_dir=out, cache_dir=tmp_path_factory.mktemp("natcache"),
-                              reload_check_seconds=3600))
+    cache = tmp_path_factory.mktemp("natcache")
+    app = create_app(Settings(data_dir=out, cache_dir=cache, reload_check_seconds=3600))
     client = app.server.test_client()
     assert client.get("/healthz").get_json()["observations"] == ROWS
+    client.national_dirs = (out, cache)
     return client
 
 
@@ -58,3 +59,22 @@ def test_scl003_exports_are_complete_and_xlsx_refuses_beyond_a_sheet(national):
     assert x.status_code == 413 and "CSV or Parquet" in x.get_json()["error"]
     ok = national.get("/api/v1/observations.xlsx?municipality=9001")
     assert ok.status_code == 200 and ok.data[:2] == b"PK"
+
+
+def test_scl004_sentences_agree_with_their_tables_on_the_full_national_data(national):
+    """A seeded sample of municipality x year pairs of the full national set (every pair is walked on a smaller
+    national set in test_trust)."""
+    import random
+
+    from data import DEFAULT_CATALOGUE
+    from data.repository import Repository
+    from tests.test_trust import check_challenges, check_compare, check_overview
+
+    out, cache = national.national_dirs
+    ds = Repository(out, DEFAULT_CATALOGUE, cache).snapshot()
+    pairs = [(c, y) for c, _ in ds.municipalities() for y in ds.years(c)]
+    assert len(pairs) == MUNICIPALITIES * YEARS
+    for muni, year in random.Random(12).sample(pairs, 12):
+        check_overview(ds, muni, year)
+        check_challenges(ds, muni, year)
+    check_compare(ds, [c for c, _ in ds.municipalities()][:8], ("challenge_area", "digital"))

@@ -84,7 +84,8 @@ def check_overview(ds, muni: str, year: int) -> None:
     assert f"(n = {n_values})".replace(" ", "") in text(page).replace(" ", "").replace("\u202f", "")
     # reporting: figures + not reported/without figure/missing = all values of the catalogue
     rep = text(find(page, "reporting-sentence"))
-    m = re.search(r"has figures for (\d+) of (\d+) values in \d+; (\d+) of them are verified by ITU, and (\d+) are", rep)
+    m = re.search(r"has figures for (\d+) of (\d+) values (?:in \d+|\(reported \d+\)); (\d+) of them are verified by "
+                  r"ITU, and (\d+) are", rep)
     assert m, rep
     reported, all_values, verified, missing = map(int, m.groups())
     assert reported + missing == all_values == ds.catalogue.unit_count
@@ -240,6 +241,30 @@ def test_tru003_compare_shows_every_published_value_and_ranks_nothing_it_cannot(
     assert "No ranking" in s and "most values in the top band" not in text(content)
     for scope in (("challenge_area", "transport"), ("challenge_area", "digital"), ("dimension", "EC")):
         check_compare(shipped, cities + ["1833"], scope)
+
+
+@pytest.mark.parametrize("lang,never,said", [("en", " in 2020", "reported 2020"), ("nb", " i 2020", "rapportert 2020")])
+def test_tru012_report_years_are_never_read_as_data_years(shipped, lang, never, said):
+    from data.indicators import indicator_list, search_kpis
+    from layouts.indicators import list_layout
+
+    for muni in ("1149", "1833", "1507"):
+        ov = overview(shipped, muni, 2020)
+        assert ov.year_basis == "report"
+        pages = [overview_layout.layout(ov, lang, shipped.municipalities(), shipped.years(muni), [], shipped.catalogue),
+                 index_layout(challenge_summaries(shipped, muni, 2020), shipped.catalogue, lang,
+                              shipped.municipalities(), [2020], muni, 2020, [], False, "report"),
+                 list_layout(shipped.catalogue, indicator_list(shipped, muni, 2020), search_kpis(shipped, ""), lang,
+                             shipped.municipalities(), [2020], muni, 2020, "", [], "report")]
+        for page in pages:
+            body = text(page)
+            assert never not in body, body[body.find(never) - 80: body.find(never) + 40]
+            assert said in body
+    # Asker's years are data years: said plainly
+    ov = overview(shipped, "3203", 2023)
+    assert ov.year_basis == "data"
+    assert (" in 2023" if lang == "en" else " i 2023") in text(
+        overview_layout.layout(ov, lang, shipped.municipalities(), [2023], [], shipped.catalogue))
 
 
 def test_tru004_finance_norm_sentences_count_their_own_series(shipped):
