@@ -54,10 +54,9 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
     fig = go.Figure()
     for i, s in enumerate(series):
         prelim = [st == "preliminary" for st in s["status"]]
-        text = [
-            (fmt_pct(v, lang) if unit == "%" else fmt_value(v, lang)) + (f"<br>({t('finance.preliminary', lang)})" if p else "")
-            for v, p in zip(s["y"], prelim)
-        ]
+        # the label is the value only (preliminary bars are hatched; the hover, the note and the table say so)
+        text = [(fmt_pct(v, lang) if unit == "%" else fmt_value(v, lang)) for v in s["y"]]
+        hover_text = [tx + (f" ({t('finance.preliminary', lang)})" if p else "") for tx, p in zip(text, prelim)]
         fig.add_trace(go.Bar(
             x=np.array(s["x"], dtype=float), y=np.array([np.nan if v is None else v for v in s["y"]], dtype=float),
             name=s["name"], text=text, textposition="outside", cliponaxis=False,
@@ -65,7 +64,7 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
             marker={"color": s.get("colour") or ENTITY_COLOURS[i % len(ENTITY_COLOURS)],
                     "line": {"color": "#222", "width": 1},
                     "pattern": {"shape": ["/" if p else "" for p in prelim], "fgcolor": "#ffffff", "solidity": 0.35}},
-            hovertext=[f"{s['name']} {x}: {tx.replace('<br>', ' ')}" for x, tx in zip(s["x"], text)], hoverinfo="text",
+            hovertext=[f"{s['name']} {x}: {tx}" for x, tx in zip(s["x"], hover_text)], hoverinfo="text",
         ))
     if norm is not None:
         fig.add_hline(y=norm, line={"color": "#9c1426", "width": 2, "dash": "dash"},

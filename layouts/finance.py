@@ -109,6 +109,8 @@ def _block(key: str, series: list[Series], sentences: list[str], lang: str, gid:
     fig = finance_bars(_bars(series, lang), lang, norm, unit, merger)
     out.append(html.Div(dcc.Graph(id=gid, figure=fig, config={"displayModeBar": False, "responsive": True}),
                         className="chart", **{"aria-describedby": sid}))
+    if any(st == "preliminary" for x in series for st in x.rows["status"]):
+        out.append(html.P(t("finance.hatched", lang), className="small"))
     if table:
         out.append(_series_table(series, lang, t(f"finance.{key}.caption", lang), f"{gid}-table"))
     return out

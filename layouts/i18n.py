@@ -281,7 +281,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "report.col.missing": "Mangler i data",
         "report.col.units": "Verdier i alt",
         "changes.heading": "Endret poengklasse siden året før",
-        "changes.no_previous": "{municipality} har ikke tall for et tidligere år enn {year}, så ingen endringer kan vises.",
+        "changes.no_previous": "{municipality} har ikke tall for noe tidligere år enn dette, så ingen endringer kan vises.",
         "changes.sentence": "Fra {prev} til {year} endret {n} verdier for {municipality} poengklasse: {up} gikk opp og {down} gikk ned.",
         "changes.caption": "Verdier som endret poengklasse fra {prev} til {year} for {municipality}",
         "changes.col.kpi": "Indikator",
@@ -373,6 +373,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "finance.kostra.net_interest_exposure_pct.caption": "Netto renteeksponering (SSB) per år",
         "finance.kostra.free_equity_pct.heading": "Disposisjonsfond i prosent av brutto driftsinntekter",
         "finance.kostra.free_equity_pct.caption": "Disposisjonsfond (SSB) per år",
+        "finance.hatched": "Skraverte søyler er foreløpige tall, publisert før regnskapet var revidert.",
     },
     "en": {
         "app.title": "Sustainability indicators for Asker",
@@ -650,7 +651,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "report.col.missing": "Missing from the data",
         "report.col.units": "Values in all",
         "changes.heading": "Changed band since the year before",
-        "changes.no_previous": "{municipality} has no figures for a year before {year}, so no changes can be shown.",
+        "changes.no_previous": "{municipality} has no figures for an earlier year than this one, so no changes can be shown.",
         "changes.sentence": "From {prev} to {year}, {n} values for {municipality} changed band: {up} went up and {down} went down.",
         "changes.caption": "Values that changed band from {prev} to {year} for {municipality}",
         "changes.col.kpi": "Indicator",
@@ -742,6 +743,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "finance.kostra.net_interest_exposure_pct.caption": "Net interest exposure (Statistics Norway) per year",
         "finance.kostra.free_equity_pct.heading": "Free equity (unrestricted reserves) as a percentage of gross operating revenue",
         "finance.kostra.free_equity_pct.caption": "Free equity (Statistics Norway) per year",
+        "finance.hatched": "Hatched bars are preliminary figures, published before the accounts were audited.",
     },
 }
 

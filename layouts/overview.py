@@ -30,8 +30,8 @@ def _dimension_cards(ov: Overview, lang: str) -> html.Div:
             total = int(r.scored + r.not_reported + r.no_benchmark + r.no_value)
             score = None if math.isnan(r.score_pct) else r.score_pct
             body = [
-                html.P(fmt_pct(score, lang) if score is not None else t("overview.no_score", lang),
-                       className="score-big"),
+                html.P(fmt_pct(score, lang), className="score-big") if score is not None
+                else html.P(t("overview.no_score", lang), className="no-score"),
                 band_badge(None if score is None else int(r.band), lang),
                 html.P(t("overview.scored_of", lang, scored=int(r.scored), total=total), className="small mb-0 mt-2"),
                 html.P(t("overview.excluded", lang, not_reported=int(r.not_reported),

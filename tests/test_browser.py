@@ -85,7 +85,7 @@ def test_brw004_planner_switches_municipality_and_the_url_keeps_the_view(live_se
     assert axe_violations(page) == []
     # the copied link reopens the same view in a fresh browser context
     fresh = open_page(page_factory, page.url)
-    assert fresh.locator("h1").inner_text() == "Karmøy: U4SSC results 2020"
+    assert fresh.locator("h1").inner_text() == "Karmøy: U4SSC results reported 2020"
     assert fresh.locator(ctl("municipality")).input_value() == "1149"
 
 
@@ -250,7 +250,7 @@ def test_brw013_overview_has_wheel_status_panel_and_band_changes(live_server, pa
         expect(page.locator("#kpi-metadata")).to_have_count(1, timeout=20000)
     # Karmøy 2020 has no earlier year: the panel says so
     page2 = open_page(page_factory, f"{live_server.url}/?municipality=1149&lang=en")
-    assert "no figures for a year before 2020" in page2.locator("#changes-sentence").inner_text()
+    assert "no figures for an earlier year than this one" in page2.locator("#changes-sentence").inner_text()
     assert "verified by ITU" in page2.locator("#reporting-sentence").inner_text()
 
 
