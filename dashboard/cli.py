@@ -9,7 +9,7 @@ from pathlib import Path
 
 from data.catalogue import load_catalogue
 from data.errors import DataError
-from data.importer import apply_import, plan_import
+from data.importer import import_file, plan_import
 
 from .settings import Settings
 
@@ -44,9 +44,8 @@ def cmd_validate(args, settings: Settings) -> int:
 
 def cmd_import(args, settings: Settings) -> int:
     try:
-        plan = plan_import(Path(args.file), settings.data_dir, _catalogue(settings), settings.max_import_bytes,
+        plan = import_file(Path(args.file), settings.data_dir, _catalogue(settings), settings.max_import_bytes,
                            settings.max_import_rows)
-        apply_import(plan)
     except DataError as exc:
         print(f"{args.file}: refused, nothing was changed. {len(exc.problems)} problem(s):", file=sys.stderr)
         for p in exc.problems:

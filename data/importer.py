@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,8 +200,50 @@ def apply_import(plan: ImportPlan) -> None:
     atomic_write(plan.target, payload)
 
 
+LOCK_TIMEOUT = 60.0  # seconds a second import waits for the first before it is refused
+
+
+class ImportBusy(DataError):
+    """Another import holds the data directory's write lock."""
+
+
+@contextmanager
+def writer_lock(data_dir: Path, timeout: float = LOCK_TIMEOUT):
+    """One writer at a time: an exclusive lock on the data directory itself (no lock file is left behind), held
+    from plan to rename. A second import waits up to ``timeout`` seconds, then is refused with a clear message."""
+    import fcntl
+    import time
+
+    fd = os.open(Path(data_dir), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ImportBusy([Problem(Path(data_dir).name, f"another import has held the data directory for "
+                                                                    f"more than {timeout:g} s; try again when it has "
+                                                                    "finished")]) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def import_file(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int = DEFAULT_MAX_BYTES,
+                max_rows: int = DEFAULT_MAX_ROWS, timeout: float = LOCK_TIMEOUT) -> ImportPlan:
+    """Plan and apply one import under the writer lock: what is planned is what is written."""
+    with writer_lock(data_dir, timeout):
+        plan = plan_import(path, data_dir, catalogue, max_bytes, max_rows)
+        apply_import(plan)
+    return plan
+
+
 def write_observations(df: pd.DataFrame, path: Path) -> None:
     atomic_write(path, canonical_csv(FILE_COLUMNS, to_template_rows(df)))
 
 
-__all__ = ["ImportPlan", "plan_import", "apply_import", "write_observations", "DataError", "Problem"]
+__all__ = ["ImportPlan", "plan_import", "apply_import", "import_file", "writer_lock", "write_observations", "DataError",
+           "Problem"]

@@ -423,3 +423,41 @@ def test_tru011_catalogue_places_kpis_as_the_reference_does(catalogue):
     assert names["EC: ICT: D: 1A"] == "IKT-overvåking av overvannsnettet"
     assert "revidert" not in catalogue["EN: EN: WS: 1C"].definition_nb
     assert catalogue["EC: I: T: 4A"].data_point("para").label_nb == "Tilrettelagt transport (TT)"
+
+
+def test_tru013_concurrent_imports_all_land(tmp_path, data_dir):
+    """20 imports of different rows at once (separate processes): every row is there afterwards."""
+    import os
+
+    files = []
+    for i in range(20):
+        f = tmp_path / f"part{i}.csv"
+        f.write_text(HEADER + f"\n3203,Asker,{2030 + i},EC: ICT: ICT: 1C,,{50 + i},%,100,,,,reported,test {i},\n",
+                     encoding="utf-8")
+        files.append(f)
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_CACHE_DIR": str(tmp_path / "cache")}
+    procs = [subprocess.Popen([sys.executable, "-m", "dashboard", "import", str(f)], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for f in files]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()
+    from data.observations import load_observations
+
+    obs = load_observations(data_dir / "observations.csv", load_catalogue(DEFAULT_CATALOGUE))
+    years = set(obs[(obs["municipality_code"] == "3203") & (obs["kpi_code"] == "EC: ICT: ICT: 1C")]["year"])
+    assert {2030 + i for i in range(20)} <= years
+    assert sorted(p.name for p in data_dir.iterdir()) == sorted(
+        ["observations.csv", "finance.csv", "finance_norms.csv", "challenge_areas.csv"])  # no lock or temp file left
+
+
+def test_tru014_a_second_writer_waits_then_is_refused_clearly(tmp_path, data_dir):
+    from data.errors import DataError
+    from data.importer import writer_lock
+
+    with writer_lock(data_dir):
+        with pytest.raises(DataError) as exc:
+            with writer_lock(data_dir, timeout=0.3):
+                pass
+    assert "another import" in str(exc.value)
+    with writer_lock(data_dir, timeout=0.3):  # released: the next one gets it
+        pass
