@@ -20,7 +20,7 @@ import pandas as pd
 
 from .catalogue import Catalogue
 from .filters import Filters, apply_filters
-from .observations import FILE_COLUMNS, FORMULA_START
+from .observations import FILE_COLUMNS, FORMULA_START, NONCHAR_RE
 from .taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSIONS
 
 XLSX_MAX_ROWS = 1_048_575  # a sheet holds 1 048 576 rows, one of them the header
@@ -35,7 +35,7 @@ class TooLarge(Exception):
     """The result does not fit the chosen format."""
 
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f" + NONCHAR_RE.pattern[1:-1] + "]")
 
 
 def xml_safe(text: str) -> str:
@@ -80,7 +80,20 @@ def export_frame(ds, f: Filters, lang: str) -> pd.DataFrame:
     out["score_band"] = rows["band_used"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
     out["points"] = out["score_band"]
     out["achievement_pct"] = rows["achievement"].to_numpy(dtype="float64")
+    _clean_nonchars(out, rows)
     return out
+
+
+def _clean_nonchars(out: pd.DataFrame, rows: pd.DataFrame) -> None:
+    """Non-characters (U+FFFF, ...) never reach an export, whatever an older store holds: they become U+FFFD.
+    Checked on each column's distinct values, so a million rows cost next to nothing."""
+    for c in out.columns:
+        if not (out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype)):
+            continue
+        src = rows[c] if c in rows and str(rows[c].dtype) == "category" else None
+        uniq = src.cat.categories if src is not None else pd.unique(out[c])
+        if any(isinstance(u, str) and NONCHAR_RE.search(u) for u in uniq):
+            out[c] = [NONCHAR_RE.sub("\ufffd", v) if isinstance(v, str) else v for v in out[c]]
 
 
 def _number(v: float, decimal_comma: bool) -> str:

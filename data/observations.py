@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,22 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 CONTROL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Unicode non-characters (U+FDD0-U+FDEF and the last two code points of every plane): XML cannot hold them
+NONCHAR_RE = re.compile("[\ufdd0-\ufdef" + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}"
+                                                    for p in range(17)) + "]")
+IDENTITY = ("municipality_code", "municipality_name", "kpi_code", "data_point")
+_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u034f"}
+
+
+def invisible_char(text: str) -> str | None:
+    """The first invisible or direction-changing character (zero-width, bidi controls, soft hyphen, BOM...), if any:
+    two names that look the same must be the same name."""
+    import unicodedata
+
+    for ch in text:
+        if ch in _FILLERS or unicodedata.category(ch) == "Cf":
+            return ch
+    return None
 
 
 def unescape_text(cell: str) -> str:
@@ -105,7 +122,7 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
         if len(cells) != len(header):
             bad(rownum, None, f"has {len(cells)} cells, the header has {len(header)}")
             continue
-        r = {c: unescape_text(cells[i]) for c, i in idx.items()}
+        r = {c: unicodedata.normalize("NFC", unescape_text(cells[i])) for c, i in idx.items()}  # one form per name
         r.setdefault("year_basis", "")
         ok = True
         for c, v in r.items():
@@ -118,6 +135,14 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
             elif CONTROL_RE.search(v):
                 code = ord(CONTROL_RE.search(v).group())
                 bad(rownum, c, f"contains the control character U+{code:04X} (only tab and line breaks are allowed)")
+                ok = False
+            elif NONCHAR_RE.search(v):
+                code = ord(NONCHAR_RE.search(v).group())
+                bad(rownum, c, f"contains U+{code:04X}, which is not a character (a file cannot carry it)")
+                ok = False
+            elif c in IDENTITY and invisible_char(v):
+                code = ord(invisible_char(v))
+                bad(rownum, c, f"contains the invisible character U+{code:04X}; names and codes must be plain text")
                 ok = False
         if not ok:
             continue

@@ -159,22 +159,29 @@ def _col_letter(n: int) -> str:
     return s
 
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
+_GROUP = "[ \u00a0\u202f\u2009]"  # spaces that may group thousands in a Norwegian number
+_NB_NUMBER = re.compile(rf"[-+]?(?:[0-9]{{1,3}}(?:{_GROUP}[0-9]{{3}})+|[0-9]+)(?:,[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?,[0-9]+",
+                        re.ASCII)
+_EN_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 
 
 def parse_number(text: str, decimal_comma: bool) -> float | None:
     """A finite number from text, or None if it is not one.
 
-    With a decimal comma (Norwegian), spaces may group thousands and a
-    comma separates decimals; a point is refused as ambiguous there.
+    Only ASCII digits count. With a decimal comma (Norwegian), a space may group thousands in threes
+    ("95 424,5") and a comma separates decimals; a point is refused as ambiguous there. A number too small
+    to be told from zero ("1e-400") is refused rather than read as 0.
     """
     t = text.strip().replace("\u2212", "-")
     if decimal_comma:
-        t = _SPACES.sub("", t)
-        if "." in t:
+        if "." in t or not _NB_NUMBER.fullmatch(t):
             return None
-        t = t.replace(",", ".")
-    if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?", t):
+        t = re.sub(_GROUP, "", t).replace(",", ".")
+    elif not _EN_NUMBER.fullmatch(t):
         return None
     v = float(t)
-    return v if math.isfinite(v) else None
+    if not math.isfinite(v):
+        return None
+    if v == 0 and re.search("[1-9]", t.split("e")[0].split("E")[0]):
+        return None  # underflow: a non-zero number written with too small an exponent
+    return v

@@ -461,3 +461,57 @@ def test_tru014_a_second_writer_waits_then_is_refused_clearly(tmp_path, data_dir
     assert "another import" in str(exc.value)
     with writer_lock(data_dir, timeout=0.3):  # released: the next one gets it
         pass
+
+
+@pytest.mark.parametrize("cell,column,needle", [
+    ("Karm\u00f8y\u200b", "municipality_name", "invisible character U+200B"),
+    ("Asker\u202e", "municipality_name", "invisible character U+202E"),
+    ("32\u200d03", "municipality_code", "invisible character U+200D"),
+    ("a note \uffff", "note", "U+FFFF, which is not a character"),
+    ("source \ufdd0", "source", "U+FDD0, which is not a character"),
+])
+def test_tru015_invisible_and_non_characters_refused(tmp_path, data_dir, monkeypatch, capsys, cell, column, needle):
+    from dashboard.cli import main
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    row = {"municipality_code": "3203", "municipality_name": "Asker", "source": "s", "note": ""}
+    row[column] = cell
+    before = _snapshot(data_dir)
+    f = tmp_path / "x.csv"
+    f.write_text(HEADER + f"\n{row['municipality_code']},{row['municipality_name']},2024,EC: ICT: ICT: 1C,,90,%,100,,,,"
+                 f"reported,{row['source']},{row['note']}\n", encoding="utf-8")
+    assert main(["import", str(f)]) != 0
+    out = capsys.readouterr().err
+    assert f"column '{column}'" in out and needle in out, out
+    assert _snapshot(data_dir) == before
+
+
+def test_tru016_a_decomposed_name_is_the_same_name(tmp_path, data_dir, monkeypatch):
+    """'Ålesund' written with a combining ring is normalised (NFC) and matches the stored name."""
+    from dashboard.cli import main
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    f = tmp_path / "nfd.csv"
+    f.write_text(HEADER + "\n1507,A\u030alesund,2024,EC: ICT: PS: 3A,,85,%,,,,,reported,factsheet,\n", encoding="utf-8")
+    assert main(["import", str(f)]) == 0
+    ds = Repository(data_dir, DEFAULT_CATALOGUE, tmp_path / "c2").snapshot()
+    assert [n for c, n in ds.municipalities() if c == "1507"] == ["\u00c5lesund"]
+
+
+@pytest.mark.parametrize("text", ["\u0661\u0662\u0663", "1 2 3 4,5", "1e-400", "\u0968\u0966\u0968\u096a"])
+def test_tru017_only_ascii_numbers_with_the_documented_separators(text):
+    from data.tabular import parse_number
+
+    assert parse_number(text, True) is None and parse_number(text, False) is None
+    assert parse_number("95 424,5", True) == 95424.5 and parse_number("95424.5", False) == 95424.5
+
+
+def test_tru018_non_characters_never_reach_an_export():
+    from data.export import _clean_nonchars, xml_safe
+
+    frame = pd.DataFrame({"note": ["ok", "bad \uffff", "bad \U0010fffe"], "value": [1.0, 2.0, 3.0]})
+    _clean_nonchars(frame, frame)
+    assert list(frame["note"]) == ["ok", "bad \ufffd", "bad \ufffd"]
+    assert xml_safe("x\ufffey\x02") == "x\ufffdy\ufffd"
