@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from urllib.parse import urlencode
 
 import orjson
@@ -73,7 +74,7 @@ def _paging(args: dict[str, str]) -> tuple[int, int]:
         raw = args.get(name)
         if raw is None or raw == "":
             return default
-        if not raw.isdigit() or len(raw) > 12:
+        if not re.fullmatch(r"[0-9]{1,12}", raw):  # ASCII digits only: "²" or "١٢" are not numbers here
             raise BadRequest(name, f"{name} must be a whole number from 0 to {top}", raw)
         v = int(raw)
         if v > top:

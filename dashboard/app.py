@@ -68,6 +68,39 @@ def _install_index_hints(app: Dash) -> None:
         return plain(**parts)
 
     app.interpolate_index = interpolate_index
+    _hide_versions(app)
+
+
+VERSION_KEYS = ("dash_version", "python_version", "dash_version_url", "ddk_version", "plotly_version")
+FAVICON_VERSION = re.compile(r"(_favicon\.ico)\?v=[0-9A-Za-z._-]+")
+
+
+def _hide_versions(app: Dash) -> None:
+    """No version numbers on public pages: the renderer's config keeps what it needs, the favicon no ?v=."""
+    config = app._config
+
+    def _config():
+        return {k: v for k, v in config().items() if k not in VERSION_KEYS}
+
+    app._config = _config
+    interpolate = app.interpolate_index
+
+    def interpolate_index(**parts):
+        parts["favicon"] = FAVICON_VERSION.sub(r"\1", parts.get("favicon", ""))
+        return interpolate(**parts)
+
+    app.interpolate_index = interpolate_index
+
+
+TOO_DEEP = object()
+
+
+def json_body():
+    """The request's JSON body, None when it is not JSON, TOO_DEEP when it is nested beyond Python's stack."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return TOO_DEEP
 
 
 PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
@@ -127,7 +160,7 @@ def _install_page_memo(server, repo: Repository) -> None:
     def _page_memo_store(resp):
         key = g.pop("page_memo_key", None)
         if key and request.method == "POST":
-            body = request.get_json(silent=True)
+            body = json_body()
             if not isinstance(body, dict) or body.get("output") != PAGES_OUTPUT:
                 key = None
         if (key and resp.status_code == 200 and "Content-Encoding" not in resp.headers and not resp.direct_passthrough
@@ -248,7 +281,9 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     def _callback_guard():
         if request.path != "/_dash-update-component" or request.method != "POST":
             return None
-        body = request.get_json(silent=True)
+        body = json_body()
+        if body is TOO_DEEP:
+            return jsonify({"error": "invalid callback request: the JSON body is nested too deeply"}), 400
         problem = security.callback_request_problem(body, app.callback_map)
         if problem:
             return jsonify({"error": f"invalid callback request: {problem}"}), 400
@@ -271,6 +306,16 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
 
         body = unavailable_html(security.wants_lang(request), [])
         return Response(body, status=500, mimetype="text/html")
+
+    @server.errorhandler(dash.exceptions.DependencyException)
+    def _unknown_bundle(_exc):
+        return jsonify({"error": "no such file"}), 404
+
+    @server.before_request
+    def _dev_only_routes():
+        if request.path == "/_reload-hash" and not settings.debug:
+            return jsonify({"error": "not found"}), 404
+        return None
 
     @server.errorhandler(413)
     def _too_large(_exc):

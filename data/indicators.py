@@ -115,8 +115,12 @@ def pace(kpi: KPI, rows: pd.DataFrame, horizon: int = HORIZON) -> list[Pace]:
         elif actual == 0 or math.copysign(1, actual) != math.copysign(1, gap):
             state, reached = "wrong_way", None
         else:
-            reached = n + math.ceil(round(gap / actual, 9))
-            state = "on_track" if reached <= horizon else "too_slow"
+            years_needed = gap / actual
+            if not math.isfinite(years_needed) or years_needed > 10_000:  # a target out of reach of any pace
+                state, reached = "too_slow", None
+            else:
+                reached = n + math.ceil(round(years_needed, 9))
+                state = "on_track" if reached <= horizon else "too_slow"
         out.append(Pace(unit, n, v, target, direction, state, required, actual, reached, basis))
     return out
 

@@ -9,8 +9,18 @@ from .formatting import fmt_pct, fmt_value
 from .i18n import BAND_COLOURS, BAND_SYMBOLS, t
 
 
+def escape_text(text: str) -> str:
+    """Plotly renders a subset of HTML in text: data must reach a figure as text, never as markup."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def esc_all(texts) -> list[str]:
+    return [escape_text(x) for x in texts]
+
+
 def _wrap(label: str, width: int = 24) -> str:
-    words, lines, line = label.split(), [], ""
+    """The label as text (markup escaped), broken into lines of about ``width`` characters."""
+    words, lines, line = escape_text(label).split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:
             lines.append(line)
@@ -30,7 +40,7 @@ def score_bars(labels: list[str], pcts: list[float], bands: list[int], lang: str
     fig = go.Figure(go.Bar(
         x=np.array([min(p, cap) if cap else p for p in pcts], dtype=float), y=[_wrap(lab) for lab in labels],
         orientation="h", marker={"color": colours, "line": {"color": "#222", "width": 1}},
-        text=text, textposition="outside", cliponaxis=False, hovertext=hover, hoverinfo="text",
+        text=text, textposition="outside", cliponaxis=False, hovertext=esc_all(hover), hoverinfo="text",
     ))
     for edge in (33, 66, 95):
         fig.add_vline(x=edge, line={"color": "#555", "width": 1, "dash": "dot"})
@@ -59,12 +69,12 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
         hover_text = [tx + (f" ({t('finance.preliminary', lang)})" if p else "") for tx, p in zip(text, prelim)]
         fig.add_trace(go.Bar(
             x=np.array(s["x"], dtype=float), y=np.array([np.nan if v is None else v for v in s["y"]], dtype=float),
-            name=s["name"], text=text, textposition="outside", cliponaxis=False,
+            name=escape_text(s["name"]), text=text, textposition="outside", cliponaxis=False,
             textfont={"size": 13}, constraintext="none",
             marker={"color": s.get("colour") or ENTITY_COLOURS[i % len(ENTITY_COLOURS)],
                     "line": {"color": "#222", "width": 1},
                     "pattern": {"shape": ["/" if p else "" for p in prelim], "fgcolor": "#ffffff", "solidity": 0.35}},
-            hovertext=[f"{s['name']} {x}: {tx}" for x, tx in zip(s["x"], hover_text)], hoverinfo="text",
+            hovertext=[escape_text(f"{s['name']} {x}: {tx}") for x, tx in zip(s["x"], hover_text)], hoverinfo="text",
         ))
     if norm is not None:
         fig.add_hline(y=norm, line={"color": "#9c1426", "width": 2, "dash": "dash"},
@@ -94,13 +104,14 @@ def wheel(nodes: list[dict], lang: str) -> go.Figure:
     ``nodes`` carry id, parent, label, band (or None) and hover text; the band's
     symbol is printed on every segment so the colour never stands alone.
     """
-    labels = [f"{n['label']}<br>{BAND_SYMBOLS.get(n['band'], '–')}" if n["band"] else n["label"] for n in nodes]
+    labels = [f"{escape_text(n['label'])}<br>{BAND_SYMBOLS.get(n['band'], '–')}" if n["band"]
+              else escape_text(n["label"]) for n in nodes]
     fig = go.Figure(go.Sunburst(
         ids=[n["id"] for n in nodes], parents=[n["parent"] for n in nodes], labels=labels,
         values=np.array([n.get("size", 1) for n in nodes], dtype=float), branchvalues="total",
         marker={"colors": [BAND_COLOURS.get(n["band"], NO_BAND_COLOUR) for n in nodes],
                 "line": {"color": "#ffffff", "width": 1}},
-        hovertext=[n["hover"] for n in nodes], hoverinfo="text", insidetextorientation="radial",
+        hovertext=[escape_text(n["hover"]) for n in nodes], hoverinfo="text", insidetextorientation="radial",
         maxdepth=3, sort=False,
     ))
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=560, paper_bgcolor="#ffffff",
@@ -150,16 +161,16 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
         fig.add_trace(go.Scatter(
             x=np.array(tr["years"], dtype=float),
             y=np.array([np.nan if v is None else v for v in tr["values"]], dtype=float),
-            name=tr["name"], mode="lines+markers+text",
+            name=escape_text(tr["name"]), mode="lines+markers+text",
             line={"color": colour, "width": 2},
             marker={"symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)], "size": 10, "color": colour},
             text=[fmt_value(v, lang) if v is not None else "" for v in tr["values"]], textposition="top center",
-            hovertext=tr["hover"], hoverinfo="text",
+            hovertext=esc_all(tr["hover"]), hoverinfo="text",
         ))
         if tr["target"] is not None and tr["years"]:
             fig.add_trace(go.Scatter(
                 x=[min(tr["years"]), 2030], y=[tr["target"], tr["target"]],
-                name=f"{t('kpi.target', lang)}: {tr['name']}" if len(traces) > 1 else t("kpi.target", lang),
+                name=escape_text(f"{t('kpi.target', lang)}: {tr['name']}" if len(traces) > 1 else t("kpi.target", lang)),
                 mode="lines", line={"color": colour, "width": 2, "dash": "dash"}, hoverinfo="skip",
             ))
     years = [y for tr in traces for y in tr["years"]]
@@ -193,7 +204,7 @@ def band_matrix(row_labels: list[str], col_labels: list[str], states: list[list[
         scale += [[i / 7, colours[i]], [(i + 1) / 7, colours[i]]]
     text_colours = [["#ffffff" if s in ("band1", "band4") else "#111111" for s in row] for row in states]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[escape_text(c) for c in col_labels], y=[_wrap(escape_text(lab), 22) for lab in row_labels],
+        z=z, x=[escape_text(c) for c in col_labels], y=[_wrap(lab, 22) for lab in row_labels],
         zmin=-0.5, zmax=6.5, colorscale=scale, showscale=False,
         hovertext=[[escape_text(h) for h in row] for row in hover], hoverinfo="text", xgap=2, ygap=2,
     ))
@@ -210,8 +221,3 @@ def band_matrix(row_labels: list[str], col_labels: list[str], states: list[list[
         separators=", " if lang == "nb" else ".,",
     )
     return fig
-
-
-def escape_text(text: str) -> str:
-    """Plotly renders a subset of HTML in text: data must reach a figure as text, never as markup."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -431,3 +431,29 @@ def test_brw019_url_controls_write_the_query_string_in_the_browser(live_server, 
     assert nxt("", [_ctl_item("q", "x" * 5000)], q_shown) == "?q=" + "x" * 200
     assert nxt("", [_ctl_item("q", "a b!*'()~")], q_shown) == "?q=a+b%21%2A%27%28%29~"
     assert nxt("", [_ctl_item("q", "nul\u0000")], q_shown) is None
+
+
+MARKUP_NAME = '<a href="https://example.org">Lenke</a><span style="fill:red">Rød</span>'
+
+
+@pytest.fixture()
+def markup_server(data_dir, make_app):
+    import csv
+
+    with (data_dir / "observations.csv").open("a", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["9002", MARKUP_NAME, 2023, "EC: ICT: ICT: 1C", "", 90, "%", 100, "", "no", "",
+                    "reported", "<b>kilde</b>", "", ""])
+    with LiveServerCtx(make_app()) as srv:
+        yield srv
+
+
+def test_brw020_markup_in_data_is_text_in_every_chart(markup_server, page_factory):
+    """A municipality name holding markup: drawn as its characters in the chart, never as a link or a style."""
+    page = open_page(page_factory, markup_server.url + "/compare?municipality=9002,3203&category=EC: ICT: ICT&lang=en")
+    page.wait_for_selector("#compare-graph .main-svg", timeout=20000)
+    svg_text = page.locator("#compare-graph").inner_text() + " ".join(
+        page.locator("#compare-graph text").all_text_contents())
+    assert '<a href="https://example.org">Lenke</a>' in svg_text
+    assert page.locator("#compare-graph a").count() == 0  # plotly draws <a> for links: none
+    assert page.locator("#compare-graph [style*='fill:red'], #compare-graph [style*='fill: red']").count() == 0

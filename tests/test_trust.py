@@ -515,3 +515,55 @@ def test_tru018_non_characters_never_reach_an_export():
     _clean_nonchars(frame, frame)
     assert list(frame["note"]) == ["ok", "bad \ufffd", "bad \ufffd"]
     assert xml_safe("x\ufffey\x02") == "x\ufffdy\ufffd"
+
+
+MARKUP = '<a href="https://example.org">lenke</a><span style="color:red">rød</span>'
+
+
+def test_tru019_every_figure_takes_data_as_text_never_markup():
+    import json
+
+    from layouts import figures
+
+    figs = [
+        figures.score_bars([MARKUP, "b"], [50.0, 70.0], [2, 3], "nb"),
+        figures.finance_bars([{"name": MARKUP, "x": [2020], "y": [1.0], "status": ["final"]}], "en", 1.75, "%", 2020),
+        figures.wheel([{"id": "EC: ICT", "parent": "", "label": MARKUP, "band": 3, "size": 1, "hover": MARKUP}], "nb"),
+        figures.kpi_series([{"name": MARKUP, "years": [2020], "values": [1.0], "hover": [MARKUP], "target": 2.0}],
+                           "nb", "%", None),
+        figures.band_matrix([MARKUP], [MARKUP], [["band2"]], [[MARKUP]], [[MARKUP]], "en"),
+    ]
+    for fig in figs:
+        dumped = json.dumps(fig.to_plotly_json(), default=str)
+        assert "<a href" not in dumped and "<span" not in dumped, dumped[:400]
+        assert "&lt;a href" in dumped
+
+
+def test_tru020_hostile_requests_get_clear_answers_not_errors(client, caplog):
+    import logging
+
+    caplog.set_level(logging.ERROR)
+    deep = "[" * 100_000 + "]" * 100_000
+    r = client.post("/_dash-update-component", data=deep, content_type="application/json")
+    assert r.status_code == 400 and "nested too deeply" in r.get_json()["error"]
+    assert client.get("/_dash-component-suites/dash/nope.js").status_code == 404
+    for v in ("\u00b2", "\u0661\u0662", "1e3", "-1"):
+        r = client.get(f"/api/v1/observations.json?limit={v}")
+        assert r.status_code == 400 and r.get_json()["parameter"] == "limit", v
+    assert client.get("/_reload-hash").status_code == 404  # a development route, not served in production
+    page = client.get("/").get_data(as_text=True)
+    for leak in ("dash_version", "python_version", "plotly_version", "?v="):
+        assert leak not in page, leak
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
+
+
+def test_tru021_an_unreachable_target_does_not_break_the_pace():
+    from data.catalogue import load_catalogue
+    from data.indicators import pace
+
+    cat = load_catalogue(DEFAULT_CATALOGUE)
+    kpi = cat["EC: ICT: ICT: 3C"]
+    rows = pd.DataFrame({"data_point": ["", ""], "year": [2022, 2023], "value": [1.0, 2.0],
+                         "target": [1e308, 1e308], "target_na": [False, False], "year_basis": ["data", "data"]})
+    p = pace(kpi, rows)[0]
+    assert p.state == "too_slow" and p.reached_year is None
