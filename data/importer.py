@@ -232,10 +232,22 @@ def writer_lock(data_dir: Path, timeout: float = LOCK_TIMEOUT):
         os.close(fd)  # closing the descriptor releases the lock
 
 
+def remove_stale_temp_files(data_dir: Path) -> list[str]:
+    """Temp files a killed import left behind (``.<name>.<random>.tmp``). Only called under the writer lock, when
+    no other import can be writing one."""
+    removed = []
+    for p in Path(data_dir).glob(".*.tmp"):
+        if p.is_file() and not p.is_symlink():
+            p.unlink(missing_ok=True)
+            removed.append(p.name)
+    return removed
+
+
 def import_file(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int = DEFAULT_MAX_BYTES,
                 max_rows: int = DEFAULT_MAX_ROWS, timeout: float = LOCK_TIMEOUT) -> ImportPlan:
     """Plan and apply one import under the writer lock: what is planned is what is written."""
     with writer_lock(data_dir, timeout):
+        remove_stale_temp_files(data_dir)
         plan = plan_import(path, data_dir, catalogue, max_bytes, max_rows)
         apply_import(plan)
     return plan

@@ -131,6 +131,25 @@ def _sources(data_dir: Path, catalogue_path: Path) -> list[Path]:
     return [catalogue_path] + [data_dir / n for n in (OBSERVATIONS, FINANCE, NORMS, CHALLENGES)]
 
 
+def _check_regular_files(paths: list[Path]) -> None:
+    """The data directory holds regular files only: a symbolic link (to a secret, to /dev/zero) or a device,
+    FIFO or directory in a data file's place is refused, never followed or read."""
+    import stat
+
+    problems = []
+    for p in paths:
+        try:
+            st = os.lstat(p)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(st.st_mode):
+            problems.append(Problem(p.name, "is a symbolic link; the data directory holds regular files only"))
+        elif not stat.S_ISREG(st.st_mode):
+            problems.append(Problem(p.name, "is not a regular file"))
+    if problems:
+        raise DataError(problems)
+
+
 def _signature(paths: list[Path]) -> tuple:
     sig = []
     for p in paths:
@@ -202,7 +221,16 @@ class Repository:
         sig = _signature(paths)
         if sig == self._signature:
             return
-        fp = fingerprint(paths)
+        try:
+            _check_regular_files(paths[1:])
+            fp = fingerprint(paths)
+        except DataError as exc:
+            self._fail(exc.problems, sig)
+            return
+        except OSError as exc:  # a permission error, a directory in a file's place: 503, never 500
+            self._fail([Problem(Path(getattr(exc, "filename", "") or "data").name,
+                                f"cannot be read: {exc.strerror or type(exc).__name__}")], sig)
+            return
         if self._dataset is not None and self._dataset.fingerprint == fp:
             self._signature = sig
             return
@@ -215,17 +243,28 @@ class Repository:
             self._error = DataUnavailable(exc.problems)
             self._dataset = None
             log.error("data could not be loaded:\n%s", exc)
+        except OSError as exc:
+            self._error = DataUnavailable([Problem(Path(getattr(exc, "filename", "") or "data").name,
+                                                   f"cannot be read: {exc.strerror or type(exc).__name__}")])
+            self._dataset = None
+            log.error("data could not be read: %s", exc)
         except Exception as exc:  # a corrupt file must never crash the server
-            self._error = DataUnavailable([Problem(str(self.data_dir), f"unexpected error: {type(exc).__name__}: {exc}")])
+            self._error = DataUnavailable([Problem(self.data_dir.name, f"unexpected error: {type(exc).__name__}")])
             self._dataset = None
             log.exception("data could not be loaded")
         self._signature = sig
+
+    def _fail(self, problems: list[Problem], sig: tuple) -> None:
+        self._error = DataUnavailable(problems)
+        self._dataset = None
+        self._signature = sig
+        log.error("data could not be loaded: %s", "; ".join(str(p) for p in problems[:5]))
 
     def _load(self, fp: str) -> Dataset:
         catalogue = load_catalogue(self.catalogue_path)
         obs_path = self.data_dir / OBSERVATIONS
         if not obs_path.exists():
-            raise DataError([Problem(str(obs_path.name), f"not found in the data directory {self.data_dir}")])
+            raise DataError([Problem(str(obs_path.name), "not found in the data directory")])
         cached = self.cache_dir / f"observations-{fp}.parquet"
         obs = None
         if cached.exists():
@@ -252,8 +291,8 @@ class Repository:
             tmp = path.with_suffix(f".tmp-{os.getpid()}-{threading.get_ident()}")
             pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
             os.replace(tmp, path)
-            for old in path.parent.glob("observations-*.parquet"):
-                if old != path and time.time() - old.stat().st_mtime > 3600:
+            for old in [*path.parent.glob("observations-*.parquet"), *path.parent.glob("observations-*.tmp-*")]:
+                if old != path and time.time() - old.stat().st_mtime > 3600:  # old versions, killed writes
                     old.unlink(missing_ok=True)
         except OSError as exc:  # the cache is an optimisation; never fatal
             log.warning("could not write the parquet cache: %s", exc)

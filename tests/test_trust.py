@@ -567,3 +567,46 @@ def test_tru021_an_unreachable_target_does_not_break_the_pace():
                          "target": [1e308, 1e308], "target_na": [False, False], "year_basis": ["data", "data"]})
     p = pace(kpi, rows)[0]
     assert p.state == "too_slow" and p.reached_year is None
+
+
+@pytest.mark.parametrize("breakage", ["directory", "symlink-secret", "symlink-zero", "unreadable"])
+def test_tru022_a_broken_data_file_gives_503_without_paths_or_contents(tmp_path, data_dir, make_app, breakage):
+    import os
+
+    target = data_dir / "finance.csv"
+    target.unlink()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-LINE\n", encoding="utf-8")
+    if breakage == "directory":
+        target.mkdir()
+    elif breakage == "symlink-secret":
+        target.symlink_to(secret)
+    elif breakage == "symlink-zero":
+        target.symlink_to("/dev/zero")
+    else:
+        target.write_text("x", encoding="utf-8")
+        if os.geteuid() == 0:  # root reads any file: make it unreadable another way (a FIFO nobody writes)
+            target.unlink()
+            os.mkfifo(target)
+        else:
+            target.chmod(0)
+    client = make_app().server.test_client()
+    for path in ("/healthz", "/", "/api/v1/observations.json", "/finance"):
+        r = client.get(path)
+        assert r.status_code == 503, (path, r.status_code)
+        body = r.get_data(as_text=True)
+        assert str(tmp_path) not in body and "TOP-SECRET" not in body, body[:300]
+    assert "finance.csv" in client.get("/healthz").get_data(as_text=True)
+
+
+def test_tru023_temp_files_of_a_killed_import_are_cleaned_up(tmp_path, data_dir, monkeypatch):
+    from dashboard.cli import main
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    stale = data_dir / ".observations.csv.abc123.tmp"
+    stale.write_text("half a file", encoding="utf-8")
+    f = tmp_path / "ok.csv"
+    f.write_text(HEADER + "\n3203,Asker,2024,EC: ICT: ICT: 1C,,98,%,100,,,,reported,SSB,\n", encoding="utf-8")
+    assert main(["import", str(f)]) == 0
+    assert not stale.exists()
