@@ -14,8 +14,8 @@ from .taxonomy import CHALLENGE_AREAS, DIGITAL_PARTS
 COLUMNS = ("kpi_code", "area", "part", "rationale_nb", "rationale_en")
 
 
-def load_challenges(path: Path, catalogue: Catalogue) -> pd.DataFrame:
-    table = read_table(path)
+def load_challenges(path: Path, catalogue: Catalogue, raw: bytes | None = None) -> pd.DataFrame:
+    table = read_table(path, raw=raw)
     name = table.name
     if table.header != list(COLUMNS):
         raise DataError([Problem(name, f"columns must be exactly: {', '.join(COLUMNS)}", 1)])

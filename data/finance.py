@@ -105,16 +105,16 @@ def validate_finance_table(table, name: str) -> tuple[pd.DataFrame, list[Problem
     return df, problems
 
 
-def load_finance(path: Path) -> pd.DataFrame:
-    table = read_table(path)
+def load_finance(path: Path, raw: bytes | None = None) -> pd.DataFrame:
+    table = read_table(path, raw=raw)
     df, problems = validate_finance_table(table, table.name)
     if problems:
         raise DataError(problems)
     return df
 
 
-def load_norms(path: Path) -> pd.DataFrame:
-    table = read_table(path)
+def load_norms(path: Path, raw: bytes | None = None) -> pd.DataFrame:
+    table = read_table(path, raw=raw)
     name = table.name
     if table.header != list(NORM_COLUMNS):
         raise DataError([Problem(name, f"columns must be exactly: {', '.join(NORM_COLUMNS)}", 1)])

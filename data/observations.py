@@ -270,8 +270,9 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
     return frame, problems
 
 
-def load_observations(path: Path, catalogue: Catalogue, max_bytes: int | None = None) -> pd.DataFrame:
-    table = read_table(path, max_bytes=max_bytes)
+def load_observations(path: Path, catalogue: Catalogue, max_bytes: int | None = None,
+                      raw: bytes | None = None) -> pd.DataFrame:
+    table = read_table(path, max_bytes=max_bytes, raw=raw)
     frame, problems = validate_table(table, catalogue)
     if problems:
         raise DataError(problems)

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .cache import Cache, MemoryCache
-from .catalogue import Catalogue, load_catalogue
+from .catalogue import Catalogue
 from .challenges import load_challenges
 from .errors import DataError, Problem
 from .finance import COLUMNS as FINANCE_COLUMNS
@@ -161,18 +161,31 @@ def _signature(paths: list[Path]) -> tuple:
     return tuple(sig)
 
 
-def fingerprint(paths: list[Path]) -> str:
-    h = hashlib.sha256(SCHEMA_VERSION.encode())
+CACHE_KEY = ".cache-key"  # the key that signs cached frames; in the cache directory, never the data directory
+
+
+def _read_sources(paths: list[Path]) -> dict[str, bytes | None]:
+    """Every source's bytes, read once: what is fingerprinted is what is parsed."""
+    out: dict[str, bytes | None] = {}
     for p in paths:
-        h.update(p.name.encode() + b"\0")
         try:
-            with open(p, "rb") as f:
-                for chunk in iter(lambda: f.read(1 << 20), b""):
-                    h.update(chunk)
+            out[p.name] = p.read_bytes()
         except FileNotFoundError:
-            h.update(b"<missing>")
+            out[p.name] = None
+    return out
+
+
+def fingerprint_bytes(blobs: dict[str, bytes | None]) -> str:
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for name, raw in blobs.items():
+        h.update(name.encode() + b"\0")
+        h.update(b"<missing>" if raw is None else hashlib.sha256(raw).digest())
         h.update(b"\0")
     return h.hexdigest()[:24]
+
+
+def fingerprint(paths: list[Path]) -> str:
+    return fingerprint_bytes(_read_sources(paths))
 
 
 class Repository:
@@ -223,7 +236,8 @@ class Repository:
             return
         try:
             _check_regular_files(paths[1:])
-            fp = fingerprint(paths)
+            blobs = _read_sources(paths)
+            fp = fingerprint_bytes(blobs)
         except DataError as exc:
             self._fail(exc.problems, sig)
             return
@@ -235,7 +249,7 @@ class Repository:
             self._signature = sig
             return
         try:
-            self._dataset = self._load(fp)
+            self._dataset = self._load(fp, blobs)
             self._error = None
             release_memory()
             log.info("data loaded: fingerprint %s, %d observations", fp, len(self._dataset.observations))
@@ -260,39 +274,89 @@ class Repository:
         self._signature = sig
         log.error("data could not be loaded: %s", "; ".join(str(p) for p in problems[:5]))
 
-    def _load(self, fp: str) -> Dataset:
-        catalogue = load_catalogue(self.catalogue_path)
+    def _load(self, fp: str, blobs: dict[str, bytes | None]) -> Dataset:
+        """Parse exactly the bytes that were fingerprinted; a cached frame is used only when its signature proves
+        this process's cache made it from these bytes."""
+        from .catalogue import parse_catalogue
+
+        cat_raw = blobs[self.catalogue_path.name]
+        if cat_raw is None:
+            raise DataError([Problem(self.catalogue_path.name, "file not found")])
+        try:
+            catalogue = parse_catalogue(cat_raw.decode("utf-8-sig"), self.catalogue_path.name)
+        except UnicodeDecodeError as exc:
+            raise DataError([Problem(self.catalogue_path.name, f"not UTF-8 text (byte {exc.start})")]) from None
         obs_path = self.data_dir / OBSERVATIONS
-        if not obs_path.exists():
-            raise DataError([Problem(str(obs_path.name), "not found in the data directory")])
+        if blobs[OBSERVATIONS] is None:
+            raise DataError([Problem(OBSERVATIONS, "not found in the data directory")])
         cached = self.cache_dir / f"observations-{fp}.parquet"
-        obs = None
-        if cached.exists():
-            try:
-                obs = pq.read_table(cached).to_pandas()
-            except Exception:  # a broken cache file is rebuilt, never trusted
-                log.warning("ignoring unreadable cache file %s", cached.name)
-                obs = None
+        obs = self._read_cache(cached, fp)
         if obs is None:
-            obs = compact(score_frame(load_observations(obs_path, catalogue), catalogue))
-            self._write_cache(cached, obs)
-        fin_path = self.data_dir / FINANCE
-        finance = load_finance(fin_path) if fin_path.exists() else pd.DataFrame(columns=list(FINANCE_COLUMNS))
-        norms_path = self.data_dir / NORMS
-        norms = load_norms(norms_path) if norms_path.exists() else pd.DataFrame()
-        ch_path = self.data_dir / CHALLENGES
-        challenges = load_challenges(ch_path, catalogue) if ch_path.exists() else pd.DataFrame(
+            obs = compact(score_frame(load_observations(obs_path, catalogue, raw=blobs[OBSERVATIONS]), catalogue))
+            self._write_cache(cached, obs, fp)
+        fin = blobs[FINANCE]
+        finance = load_finance(self.data_dir / FINANCE, raw=fin) if fin is not None else pd.DataFrame(
+            columns=list(FINANCE_COLUMNS))
+        norms = load_norms(self.data_dir / NORMS, raw=blobs[NORMS]) if blobs[NORMS] is not None else pd.DataFrame()
+        ch = blobs[CHALLENGES]
+        challenges = load_challenges(self.data_dir / CHALLENGES, catalogue, raw=ch) if ch is not None else pd.DataFrame(
             columns=["kpi_code", "area", "part", "rationale_nb", "rationale_en"])
         return Dataset(catalogue, obs, finance, norms, challenges, fp)
 
-    def _write_cache(self, path: Path, frame: pd.DataFrame) -> None:
+    # -- the parquet cache: signed, so a file placed or changed in the cache directory is never served ------------
+    def _key(self) -> bytes:
+        path = self.cache_dir / CACHE_KEY
+        try:
+            key = path.read_bytes()
+            if len(key) >= 32:
+                return key
+        except OSError:
+            pass
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        key = os.urandom(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key)
+        return key
+
+    def _signature_of(self, fp: str, payload: bytes) -> str:
+        import hmac
+
+        return hmac.new(self._key(), fp.encode() + b"\0" + hashlib.sha256(payload).digest(), "sha256").hexdigest()
+
+    def _read_cache(self, path: Path, fp: str) -> pd.DataFrame | None:
+        import hmac
+
+        sig_path = path.with_name(path.name + ".sig")
+        try:
+            payload = path.read_bytes()
+            sig = sig_path.read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        try:
+            if not hmac.compare_digest(sig, self._signature_of(fp, payload)):
+                log.warning("ignoring cache file %s: its signature does not match the data", path.name)
+                return None
+            return pq.read_table(pa.BufferReader(payload), use_threads=False).to_pandas()
+        except Exception:  # a broken cache file is rebuilt, never trusted
+            log.warning("ignoring unreadable cache file %s", path.name)
+            return None
+
+    def _write_cache(self, path: Path, frame: pd.DataFrame, fp: str) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            buf = pa.BufferOutputStream()
+            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), buf)
+            payload = buf.getvalue().to_pybytes()
             tmp = path.with_suffix(f".tmp-{os.getpid()}-{threading.get_ident()}")
-            pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+            tmp.write_bytes(payload)
             os.replace(tmp, path)
-            for old in [*path.parent.glob("observations-*.parquet"), *path.parent.glob("observations-*.tmp-*")]:
-                if old != path and time.time() - old.stat().st_mtime > 3600:  # old versions, killed writes
+            sig_tmp = path.with_name(path.name + f".sig.tmp-{os.getpid()}-{threading.get_ident()}")
+            sig_tmp.write_text(self._signature_of(fp, payload), encoding="ascii")
+            os.replace(sig_tmp, path.with_name(path.name + ".sig"))
+            for old in [*path.parent.glob("observations-*.parquet"), *path.parent.glob("observations-*.tmp-*"),
+                        *path.parent.glob("observations-*.sig")]:
+                if old.name not in (path.name, path.name + ".sig") and time.time() - old.stat().st_mtime > 3600:
                     old.unlink(missing_ok=True)
         except OSError as exc:  # the cache is an optimisation; never fatal
             log.warning("could not write the parquet cache: %s", exc)

@@ -37,20 +37,23 @@ def detect_separator(header_line: str) -> str:
     return ","
 
 
-def read_table(path: Path, max_bytes: int | None = None, max_rows: int | None = None) -> Table:
-    """Read a CSV or XLSX file, refusing it when larger than ``max_bytes`` or longer than ``max_rows``."""
-    table = _read_table(path, max_bytes)
+def read_table(path: Path, max_bytes: int | None = None, max_rows: int | None = None,
+               raw: bytes | None = None) -> Table:
+    """Read a CSV or XLSX file, refusing it when larger than ``max_bytes`` or longer than ``max_rows``.
+
+    ``raw``: the file's bytes, already read (the repository parses exactly the bytes it fingerprinted)."""
+    table = _read_table(path, max_bytes, raw)
     if max_rows is not None and len(table.rows) > max_rows:
         raise DataError([Problem(table.name, f"has {len(table.rows)} data rows, more than the limit of {max_rows} "
                                              "(DASHBOARD_MAX_IMPORT_ROWS)")])
     return table
 
 
-def _read_table(path: Path, max_bytes: int | None = None) -> Table:
+def _read_table(path: Path, max_bytes: int | None = None, raw: bytes | None = None) -> Table:
     path = Path(path)
     name = path.name
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
         raise DataError([Problem(name, "file not found")]) from None
     except IsADirectoryError:

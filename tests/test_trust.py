@@ -610,3 +610,32 @@ def test_tru023_temp_files_of_a_killed_import_are_cleaned_up(tmp_path, data_dir,
     f.write_text(HEADER + "\n3203,Asker,2024,EC: ICT: ICT: 1C,,98,%,100,,,,reported,SSB,\n", encoding="utf-8")
     assert main(["import", str(f)]) == 0
     assert not stale.exists()
+
+
+def test_tru024_a_tampered_or_placed_cache_file_is_never_served(tmp_path, data_dir, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from data import repository as repo_mod
+
+    cache = tmp_path / "cache"
+    ds = Repository(data_dir, DEFAULT_CATALOGUE, cache).snapshot()
+    cached = cache / f"observations-{ds.fingerprint}.parquet"
+    assert cached.exists() and (cache / (cached.name + ".sig")).exists()
+    # a signed cache is reused: the CSV is not parsed again
+    calls = []
+    real = repo_mod.load_observations
+    monkeypatch.setattr(repo_mod, "load_observations", lambda *a, **k: calls.append(1) or real(*a, **k))
+    Repository(data_dir, DEFAULT_CATALOGUE, cache).snapshot()
+    assert calls == []
+    # a valid parquet file with other values, placed under the current fingerprint, is not served
+    frame = pq.read_table(cached).to_pandas()
+    frame.loc[frame["municipality_code"] == "1149", "value"] = 12345.0
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), cached)
+    ds2 = Repository(data_dir, DEFAULT_CATALOGUE, cache).snapshot()
+    karmoy = ds2.observations[ds2.observations["municipality_code"] == "1149"]
+    assert 12345.0 not in set(karmoy["value"]) and 97.0 in set(karmoy["value"])
+    assert calls == [1]  # rebuilt from the CSV
+    # the fingerprint is of the bytes that were parsed
+    blobs = repo_mod._read_sources(repo_mod._sources(data_dir.resolve(), DEFAULT_CATALOGUE.resolve()))
+    assert ds2.fingerprint == repo_mod.fingerprint_bytes(blobs)
