@@ -17,3 +17,6 @@ max_requests = int(os.environ.get("MAX_REQUESTS", 20000))
 max_requests_jitter = 2000
 accesslog = os.environ.get("ACCESS_LOG") or None
 errorlog = "-"
+# Forwarded headers (X-Forwarded-Proto, -For) are trusted only from the proxies named here (comma-separated
+# addresses); by default from none, so no client can change the scheme printed in permalinks.
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")

@@ -145,7 +145,7 @@ def _install_page_memo(server, repo: Repository) -> None:
         what = request.get_data() if request.method == "POST" else request.full_path.encode()
         digest = hashlib.sha256(what).hexdigest()
         g.page_memo_key = ("response", request.path if request.method == "GET" else "page", fp, digest,
-                           request.host, dt.date.today().isoformat())
+                           request.scheme, request.host, dt.date.today().isoformat())
         hit = repo.cache.get(g.page_memo_key)
         if hit is not None:
             g.page_memo_key = None

@@ -52,6 +52,9 @@ STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/vendor/")
 STATIC_TYPES = ("application/javascript", "text/javascript", "text/css", "application/json")
 
 
+STATIC_GZIP_MAX_BYTES = 16 * 1024 * 1024  # every bundle the pages use, compressed, is about 2 MB
+
+
 def install_compression(server: Flask) -> None:
     """Gzip answers when the client accepts it.
 
@@ -62,9 +65,15 @@ def install_compression(server: Flask) -> None:
     """
     import gzip
     import threading
+    from collections import OrderedDict
 
-    packed: dict[tuple[str, int], bytes] = {}
+    from dash.fingerprint import check_fingerprint
+
+    # keyed on the real file (Dash's cache-busting fingerprint removed from the path) and bounded by bytes,
+    # so a client inventing fingerprints cannot grow it
+    packed: OrderedDict[tuple[str, int], bytes] = OrderedDict()
     lock = threading.Lock()
+    server.extensions["static_gzip"] = packed
 
     @server.after_request
     def _gzip_static(resp):
@@ -76,12 +85,17 @@ def install_compression(server: Flask) -> None:
         body = resp.get_data()
         if len(body) < MIN_COMPRESS_BYTES:
             return resp
-        key = (request.path, len(body))
-        zipped = packed.get(key)
+        key = (check_fingerprint(request.path)[0], len(body))
+        with lock:
+            zipped = packed.get(key)
+            if zipped is not None:
+                packed.move_to_end(key)
         if zipped is None:
             zipped = gzip.compress(body, compresslevel=9)
             with lock:
                 packed[key] = zipped
+                while sum(len(v) for v in packed.values()) > STATIC_GZIP_MAX_BYTES and len(packed) > 1:
+                    packed.popitem(last=False)
         resp.set_data(zipped)
         resp.headers["Content-Encoding"] = "gzip"
         resp.headers["Content-Length"] = str(len(zipped))

@@ -639,3 +639,39 @@ def test_tru024_a_tampered_or_placed_cache_file_is_never_served(tmp_path, data_d
     # the fingerprint is of the bytes that were parsed
     blobs = repo_mod._read_sources(repo_mod._sources(data_dir.resolve(), DEFAULT_CATALOGUE.resolve()))
     assert ds2.fingerprint == repo_mod.fingerprint_bytes(blobs)
+
+
+def test_tru025_invented_bundle_fingerprints_do_not_grow_memory(client):
+    page = client.get("/").get_data(as_text=True)
+    src = re.search(r'src="(/_dash-component-suites/dash/dash-renderer/build/dash_renderer\.v[^"]+)"', page).group(1)
+    first = client.get(src, headers={"Accept-Encoding": "gzip"})
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
+    packed = client.application.extensions["static_gzip"]
+    before = (len(packed), sum(len(v) for v in packed.values()))
+    for i in range(2000):
+        variant = re.sub(r"\.v[0-9a-z_]+m[0-9]+\.", f".v9_9_{i}m{1000 + i}.", src)
+        r = client.get(variant, headers={"Accept-Encoding": "gzip"})
+        assert r.status_code == 200
+    assert (len(packed), sum(len(v) for v in packed.values())) == before  # one entry for the one real file
+
+
+def test_tru026_what_is_memoised_is_keyed_on_the_scheme_it_prints(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    def permalink(scheme: str) -> str:
+        r = client.get("/api/v1/observations.xlsx?municipality=1149", base_url=f"{scheme}://localhost")
+        wb = load_workbook(io.BytesIO(r.data), read_only=True)
+        return next(row[1] for row in wb["Filters"].iter_rows(values_only=True) if row[0] == "permalink")
+
+    assert permalink("http").startswith("http://localhost/data")
+    assert permalink("https").startswith("https://localhost/data")  # not the memoised http answer
+    assert permalink("http").startswith("http://localhost/data")
+
+
+def test_tru027_gunicorn_trusts_no_forwarded_headers_unless_told():
+    import runpy
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["forwarded_allow_ips"] == ""
