@@ -113,7 +113,7 @@ def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int
     from .ssb import is_jsonstat, read_jsonstat  # local import: optional format
 
     if is_jsonstat(path):
-        new = read_jsonstat(path, max_bytes=max_bytes)
+        new = read_jsonstat(path, max_bytes=max_bytes, max_rows=max_rows)
         return _plan_finance(new, Path(data_dir))
     table = read_table(path, max_bytes=max_bytes, max_rows=max_rows)
     if _is_finance(table.header):

@@ -89,7 +89,9 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
     header = table.header
     missing = [c for c in COLUMNS if c not in header]
     extra = [h for h in header if h not in FILE_COLUMNS and h not in EXPORT_ONLY]
-    dupes = sorted({h for h in header if header.count(h) > 1})
+    from collections import Counter
+
+    dupes = sorted(h for h, n in Counter(header).items() if n > 1)  # linear, whatever the width
     if missing or extra or dupes:
         msg = []
         if missing:

@@ -41,7 +41,7 @@ def _cell(container, i: int, n: int):
     raise TypeError
 
 
-def read_jsonstat(path: Path, max_bytes: int | None = None) -> pd.DataFrame:
+def read_jsonstat(path: Path, max_bytes: int | None = None, max_rows: int | None = None) -> pd.DataFrame:
     path = Path(path)
     name = path.name
     raw = path.read_bytes()
@@ -59,6 +59,12 @@ def read_jsonstat(path: Path, max_bytes: int | None = None) -> pd.DataFrame:
         raise DataError([Problem(name, "JSON-stat 'id', 'size' or 'dimension' is missing or malformed")]) from None
     if len(ids) != len(size):
         raise DataError([Problem(name, "JSON-stat 'id' and 'size' differ in length")])
+    if any(n < 0 for n in size):
+        raise DataError([Problem(name, "JSON-stat 'size' holds a negative number")])
+    declared = math.prod(size)
+    if max_rows is not None and declared > max_rows:  # checked before anything is expanded
+        raise DataError([Problem(name, f"JSON-stat 'size' declares {declared} cells, more than the limit of {max_rows} "
+                                       "rows (DASHBOARD_MAX_IMPORT_ROWS)")])
     region_dim = next((d for d in ids if "region" in d.lower()), None)
     if region_dim is None or "ContentsCode" not in ids or "Tid" not in ids:
         raise DataError([Problem(name, f"expected dimensions for region, ContentsCode and Tid; found {', '.join(ids)}")])

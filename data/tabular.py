@@ -42,14 +42,15 @@ def read_table(path: Path, max_bytes: int | None = None, max_rows: int | None = 
     """Read a CSV or XLSX file, refusing it when larger than ``max_bytes`` or longer than ``max_rows``.
 
     ``raw``: the file's bytes, already read (the repository parses exactly the bytes it fingerprinted)."""
-    table = _read_table(path, max_bytes, raw)
+    table = _read_table(path, max_bytes, raw, max_rows)
     if max_rows is not None and len(table.rows) > max_rows:
         raise DataError([Problem(table.name, f"has {len(table.rows)} data rows, more than the limit of {max_rows} "
                                              "(DASHBOARD_MAX_IMPORT_ROWS)")])
     return table
 
 
-def _read_table(path: Path, max_bytes: int | None = None, raw: bytes | None = None) -> Table:
+def _read_table(path: Path, max_bytes: int | None = None, raw: bytes | None = None,
+                max_rows: int | None = None) -> Table:
     path = Path(path)
     name = path.name
     try:
@@ -68,10 +69,15 @@ def _read_table(path: Path, max_bytes: int | None = None, raw: bytes | None = No
         raise DataError([Problem(name, "has an .xlsx name but is not an XLSX (zip) file")])
     if b"\x00" in raw[:4096]:
         raise DataError([Problem(name, "looks like a binary file, not CSV text (NUL bytes)")])
-    return parse_csv_bytes(raw, name)
+    return parse_csv_bytes(raw, name, max_rows)
 
 
-def parse_csv_bytes(raw: bytes, name: str) -> Table:
+MAX_COLUMNS = 200  # the template has 15 columns, an export 23
+MAX_BLANK_LINES = 10_000
+_EMPTY: list[str] = []
+
+
+def parse_csv_bytes(raw: bytes, name: str, max_rows: int | None = None) -> Table:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -83,10 +89,24 @@ def parse_csv_bytes(raw: bytes, name: str) -> Table:
             line,
         )]) from None
     first = text.split("\n", 1)[0]
+    if first.count(",") + first.count(";") >= MAX_COLUMNS:  # refused before the header is split into cells
+        raise DataError([Problem(name, f"the header has more than {MAX_COLUMNS} columns; the template has 15", 1)])
     sep = detect_separator(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    all_rows: list[list[str]] = []
+    blank = 0
     try:
-        all_rows = list(reader)
+        for row in reader:
+            if not row or not any(row):
+                blank += 1
+                if blank > MAX_BLANK_LINES:
+                    raise DataError([Problem(name, f"has more than {MAX_BLANK_LINES} blank lines; "
+                                                   "is it really a data file?", reader.line_num)])
+                row = _EMPTY  # one shared list for every blank line: a file of blank lines costs no memory
+            all_rows.append(row)
+            if max_rows is not None and len(all_rows) - blank > max_rows + 1:
+                raise DataError([Problem(name, f"has more than the limit of {max_rows} data rows "
+                                               "(DASHBOARD_MAX_IMPORT_ROWS)")])
     except csv.Error as exc:
         raise DataError([Problem(name, f"is not valid CSV: {exc}", reader.line_num)]) from None
     header = [h.strip() for h in all_rows[0]] if all_rows else []

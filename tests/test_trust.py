@@ -675,3 +675,38 @@ def test_tru027_gunicorn_trusts_no_forwarded_headers_unless_told():
 
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert conf["forwarded_allow_ips"] == ""
+
+
+def test_tru028_small_files_that_would_expand_are_refused_before_they_expand(tmp_path, data_dir, monkeypatch, capsys):
+    import json
+    import resource
+    import time
+
+    from dashboard.cli import main
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("DASHBOARD_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("DASHBOARD_MAX_IMPORT_ROWS", "100000")
+    before = _snapshot(data_dir)
+    # JSON-stat: three dimensions of 400 categories declare 64 million cells in a few kilobytes
+    n = 400
+    doc = {"version": "2.0", "class": "dataset", "id": ["KOKkommuneregion0000", "ContentsCode", "Tid"],
+           "size": [n, n, n], "value": {},
+           "dimension": {d: {"category": {"index": [f"{d[:1]}{i}" for i in range(n)]}}
+                         for d in ("KOKkommuneregion0000", "ContentsCode", "Tid")}}
+    big_json = tmp_path / "big.json"
+    big_json.write_text(json.dumps(doc), encoding="utf-8")
+    blank = tmp_path / "blank.csv"
+    blank.write_bytes(HEADER.encode() + b"\n" + b"\n" * 20_000_000)
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(100_000)) + "\n", encoding="utf-8")
+    peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for f, needle in ((big_json, "declares 64000000 cells"), (blank, "blank lines"), (wide, "more than 200 columns")):
+        t0 = time.monotonic()
+        assert main(["import", str(f)]) != 0
+        assert time.monotonic() - t0 < 20, f.name
+        err = capsys.readouterr().err
+        assert needle in err, err[:300]
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
+    assert grown_mb < 300, grown_mb  # the 20 MB file of blank lines used to peak near 1.9 GB
+    assert _snapshot(data_dir) == before
