@@ -67,8 +67,8 @@ def check_overview(ds, muni: str, year: int) -> None:
     page = overview_layout.layout(ov, "en", ds.municipalities(), ds.years(muni), [], ds.catalogue)
     # the wheel: KPIs, each once; the sentence, the table beside it and the catalogue agree
     sentence = text(find(page, "wheel-sentence"))
-    m = re.search(r"all (\d+) indicators.*Of the (\d+), (\d+) reach 95 % of target or more, (\d+) reach 66–95 %, "
-                  r"(\d+) reach 33–66 %, (\d+) are below 33 %, and (\d+) have no band", sentence)
+    m = re.search(r"all (\d+) indicators.*Of the (\d+), (\d+) are in the band “95 % of target or more”, (\d+) in "
+                  r"“66–95 %”, (\d+) in “33–66 %”, (\d+) in “below 33 %”, and (\d+) have no band", sentence)
     assert m, sentence
     total, total2, b4, b3, b2, b1, grey = map(int, m.groups())
     assert total == total2 == len(ds.catalogue) == b4 + b3 + b2 + b1 + grey
