@@ -162,6 +162,10 @@ def register(app: dash.Dash, repo: Repository) -> None:
         notices = p.notices + [(i.parameter, i.value) for i in f.invalid]
         if not f.municipality:
             f.municipality = tuple(c for c, _ in ds.municipalities())
+        capped_from = None
+        if len(f.municipality) > compare_layout.MAX_MATRIX_CITIES:  # one request never builds a national matrix
+            capped_from = len(f.municipality)
+            f.municipality = f.municipality[:compare_layout.MAX_MATRIX_CITIES]
         all_years = sorted({y for c, _ in ds.municipalities() for y in ds.years(c)})
         f2 = Filters(**{**f.__dict__, "invalid": []})
         if not (f2.dimension or f2.sub_dimension or f2.category or f2.challenge_area):
@@ -177,7 +181,7 @@ def register(app: dash.Dash, repo: Repository) -> None:
             repo.cache.set(key, cached)
         units, rows, years, yoy = cached
         content = compare_layout.layout(f2, units, rows, years, yoy, ds.catalogue, p.lang, ds.municipalities(),
-                                        all_years, notices)
+                                        all_years, notices, capped_from)
         scope = compare_layout.scope_of(f2)
         state = {"cities": ",".join(f2.municipality), "municipality": ",".join(f2.municipality),
                  "year_from": f2.year_from or "", "year_to": f2.year_to or "",

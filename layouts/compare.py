@@ -277,8 +277,11 @@ def yoy_block(years: list[int], rows: pd.DataFrame, catalogue: Catalogue, lang: 
     return block
 
 
+MAX_MATRIX_CITIES = 12  # the matrix is read cell by cell: more columns help no one and cost every other user
+
+
 def layout(f: Filters, units, rows, years, yoy_rows, catalogue: Catalogue, lang: str, munis, all_years,
-           param_notices) -> list:
+           param_notices, capped_from: int | None = None) -> list:
     chosen = list(f.municipality)
     scope = scope_of(f)
     label = scope_name(scope, lang)
@@ -294,6 +297,8 @@ def layout(f: Filters, units, rows, years, yoy_rows, catalogue: Catalogue, lang:
         html.P(t("cmp.intro", lang), className="lead-text"),
         form(lang, munis, chosen, all_years, f.year_from, f.year_to, scope),
         html.H2(t("cmp.matrix.heading", lang, scope=label), id="matrix-heading"),
+        *([html.P(t("cmp.capped", lang, shown=len(chosen), n=capped_from), id="compare-capped",
+                  className="param-notice", role="status")] if capped_from else []),
         *matrix_block(units, rows, catalogue, lang, munis, chosen, label, muni),
     ]
     if chosen:

@@ -374,6 +374,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "finance.kostra.free_equity_pct.heading": "Disposisjonsfond i prosent av brutto driftsinntekter",
         "finance.kostra.free_equity_pct.caption": "Disposisjonsfond (SSB) per år",
         "finance.hatched": "Skraverte søyler er foreløpige tall, publisert før regnskapet var revidert.",
+        "cmp.capped": "Matrisen viser de {shown} første av {n} kommuner. Velg inntil {shown} kommuner for å sammenligne akkurat dem.",
     },
     "en": {
         "app.title": "Sustainability indicators for Asker",
@@ -744,6 +745,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "finance.kostra.free_equity_pct.heading": "Free equity (unrestricted reserves) as a percentage of gross operating revenue",
         "finance.kostra.free_equity_pct.caption": "Free equity (Statistics Norway) per year",
         "finance.hatched": "Hatched bars are preliminary figures, published before the accounts were audited.",
+        "cmp.capped": "The matrix shows the first {shown} of {n} municipalities. Choose up to {shown} municipalities to compare exactly those.",
     },
 }
 

@@ -78,3 +78,18 @@ def test_scl004_sentences_agree_with_their_tables_on_the_full_national_data(nati
         check_overview(ds, muni, year)
         check_challenges(ds, muni, year)
     check_compare(ds, [c for c, _ in ds.municipalities()][:8], ("challenge_area", "digital"))
+
+
+def test_scl005_compare_never_builds_a_national_matrix(national):
+    import json
+
+    body = {"output": ".._pages_content.children..._pages_store.data..", "outputs": [{"id": "_pages_content", "property": "children"},
+                                                               {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/compare"},
+                       {"id": "_pages_location", "property": "search", "value": "?dimension=EC,EN,SC&lang=en"}],
+            "state": [], "changedPropIds": ["_pages_location.pathname"]}
+    r = national.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 200
+    text = r.get_data(as_text=True)
+    assert "The matrix shows the first 12 of 357 municipalities" in text
+    assert len(r.data) < 3_000_000  # it was 43.7 MB with every municipality
