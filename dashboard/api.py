@@ -9,13 +9,25 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import threading
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 import orjson
 from flask import Blueprint, Response, request
 
-from data.export import FORMATS, Context, TooLarge, export_frame, file_name, to_csv, to_parquet, to_xlsx
-from data.filters import FILTER_PARAMS, Filters, parse_filters
+from data.export import (
+    FORMATS,
+    XLSX_MAX_ROWS,
+    Context,
+    TooLarge,
+    export_frame,
+    file_name,
+    to_csv,
+    to_parquet,
+    to_xlsx,
+)
+from data.filters import FILTER_PARAMS, Filters, apply_filters, parse_filters
 from data.finance import COLUMNS as FINANCE_COLUMNS
 from data.repository import DataUnavailable, Repository
 from data.scoring import LEVELS, roll_up
@@ -30,6 +42,28 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "parquet": "application/vnd.apache.parquet",
 }
+
+
+LARGE_EXPORT_ROWS = 50_000  # an export of more rows is "expensive": at most EXPENSIVE_SLOTS at once per process
+EXPENSIVE_SLOTS = 2
+EXPENSIVE_WAIT_SECONDS = 10.0
+_expensive = threading.BoundedSemaphore(EXPENSIVE_SLOTS)
+
+
+@contextmanager
+def expensive_slot(rows: int):
+    """Large exports take turns, so they cannot starve every other request; one that waits too long gets a 503
+    with Retry-After (the client may simply try again). Small exports never wait."""
+    if rows <= LARGE_EXPORT_ROWS:
+        yield
+        return
+    if not _expensive.acquire(timeout=EXPENSIVE_WAIT_SECONDS):
+        raise BadRequest("format", f"the server is busy with {EXPENSIVE_SLOTS} other large exports; try again in a "
+                                   "minute", None, status=503)
+    try:
+        yield
+    finally:
+        _expensive.release()
 
 
 class BadRequest(Exception):
@@ -47,7 +81,10 @@ def _error(exc: BadRequest) -> Response:
     body = {"error": exc.message, "parameter": exc.parameter}
     if exc.value is not None:
         body["value"] = exc.value[:100]
-    return _json(body, exc.status)
+    resp = _json(body, exc.status)
+    if exc.status == 503:
+        resp.headers["Retry-After"] = "30"
+    return resp
 
 
 def _args(allowed: tuple[str, ...]) -> dict[str, str]:
@@ -171,28 +208,33 @@ def create_blueprint(repo: Repository) -> Blueprint:
         limit, offset = _paging(args) if fmt == "json" else (0, 0)
         ds = repo.snapshot()
         f = _filters(args, ds)
-        frame = export_frame(ds, f, lang)
-        if fmt == "json":
-            page = frame.iloc[offset:offset + limit]
-            cols = [c for c in frame.columns]
+        rows = apply_filters(ds, f)
+        if fmt == "json":  # only the page is turned into records, whatever the total
+            page = export_frame(ds, f, lang, rows.iloc[offset:offset + limit])
+            cols = [c for c in page.columns]
             items = _records(page, cols)
             for it in items:
                 if it["target_na"]:
                     it["target"] = "n/a"
                 del it["target_na"]
-            return _json({"total": len(frame), "limit": limit, "offset": offset, "lang": lang,
+            return _json({"total": len(rows), "limit": limit, "offset": offset, "lang": lang,
                           "filters": f.as_params(), "items": items})
         name = file_name(f.as_params(), fmt)
-        if fmt == "csv":
-            return _download(to_csv(frame, lang), fmt, name)
-        if fmt == "parquet":
-            return _download(to_parquet(frame), fmt, name)
-        ctx = Context(f.as_params(), permalink(f, lang), lang, dt.date.today().isoformat())
-        try:
-            body = to_xlsx(frame, ds.catalogue, ctx)
-        except TooLarge as exc:
-            raise BadRequest("format", str(exc), "xlsx", status=413) from None
-        return _download(body, fmt, name)
+        if fmt == "xlsx" and len(rows) > XLSX_MAX_ROWS:  # refused before any work
+            raise BadRequest("format", f"{len(rows)} rows do not fit in one XLSX sheet (at most {XLSX_MAX_ROWS}); "
+                                       "use CSV or Parquet, which are always complete", "xlsx", status=413)
+        with expensive_slot(len(rows)):
+            frame = export_frame(ds, f, lang, rows)
+            if fmt == "csv":
+                return _download(to_csv(frame, lang), fmt, name)
+            if fmt == "parquet":
+                return _download(to_parquet(frame), fmt, name)
+            ctx = Context(f.as_params(), permalink(f, lang), lang, dt.date.today().isoformat())
+            try:
+                body = to_xlsx(frame, ds.catalogue, ctx)
+            except TooLarge as exc:
+                raise BadRequest("format", str(exc), "xlsx", status=413) from None
+            return _download(body, fmt, name)
 
     @bp.get("/scores.<ext>")
     def scores(ext: str):

@@ -50,9 +50,11 @@ def neutralise(text: object) -> object:
     return text
 
 
-def export_frame(ds, f: Filters, lang: str) -> pd.DataFrame:
-    """The filtered rows in the export's columns (template columns first, then derived ones)."""
-    rows = apply_filters(ds, f)
+def export_frame(ds, f: Filters, lang: str, rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The filtered rows in the export's columns (template columns first, then derived ones).
+
+    ``rows``: the filtered rows when the caller already has them (a page of them, for JSON)."""
+    rows = apply_filters(ds, f) if rows is None else rows
     n = len(rows)
     out = pd.DataFrame({
         "municipality_code": rows["municipality_code"].astype(str).to_numpy(),

@@ -201,23 +201,38 @@ class Repository:
         self.check_interval = check_interval
         self.cache: Cache = cache if cache is not None else MemoryCache()
         self._lock = threading.Lock()
-        self._dataset: Dataset | None = None
-        self._error: DataUnavailable | None = None
+        self._state: tuple[Dataset | None, DataUnavailable | None] = (None, None)  # replaced whole, never in part
         self._signature: tuple | None = None
         self._checked = 0.0
 
     # -- public -------------------------------------------------------------
+    @property
+    def _dataset(self) -> Dataset | None:
+        return self._state[0]
+
     def snapshot(self) -> Dataset:
-        """The current data set; raises DataUnavailable when the data is broken."""
-        now = time.monotonic()
-        if self._dataset is None and self._error is None or now - self._checked >= self.check_interval:
+        """The current data set; raises DataUnavailable when the data is broken.
+
+        The first load is waited for. After that, one thread checks the files and loads a changed version
+        beside the current one while every other request goes on with the current data: a reload of a
+        million rows never stalls the readers. The new version replaces the old in one assignment.
+        """
+        dataset, error = self._state
+        if dataset is None and error is None:
             with self._lock:
-                if self._dataset is None and self._error is None or time.monotonic() - self._checked >= self.check_interval:
+                if self._state[0] is None and self._state[1] is None:
                     self._refresh()
-        if self._error is not None:
-            raise self._error
-        assert self._dataset is not None
-        return self._dataset
+        elif time.monotonic() - self._checked >= self.check_interval and self._lock.acquire(blocking=False):
+            try:
+                if time.monotonic() - self._checked >= self.check_interval:
+                    self._refresh()
+            finally:
+                self._lock.release()
+        dataset, error = self._state
+        if error is not None:
+            raise error
+        assert dataset is not None
+        return dataset
 
     def status(self) -> dict:
         try:
@@ -249,28 +264,25 @@ class Repository:
             self._signature = sig
             return
         try:
-            self._dataset = self._load(fp, blobs)
-            self._error = None
+            dataset = self._load(fp, blobs)
+            self._state = (dataset, None)
             release_memory()
-            log.info("data loaded: fingerprint %s, %d observations", fp, len(self._dataset.observations))
+            log.info("data loaded: fingerprint %s, %d observations", fp, len(dataset.observations))
         except DataError as exc:
-            self._error = DataUnavailable(exc.problems)
-            self._dataset = None
+            self._state = (None, DataUnavailable(exc.problems))
             log.error("data could not be loaded:\n%s", exc)
         except OSError as exc:
-            self._error = DataUnavailable([Problem(Path(getattr(exc, "filename", "") or "data").name,
-                                                   f"cannot be read: {exc.strerror or type(exc).__name__}")])
-            self._dataset = None
+            self._state = (None, DataUnavailable([Problem(Path(getattr(exc, "filename", "") or "data").name,
+                                                          f"cannot be read: {exc.strerror or type(exc).__name__}")]))
             log.error("data could not be read: %s", exc)
         except Exception as exc:  # a corrupt file must never crash the server
-            self._error = DataUnavailable([Problem(self.data_dir.name, f"unexpected error: {type(exc).__name__}")])
-            self._dataset = None
+            self._state = (None, DataUnavailable([Problem(self.data_dir.name,
+                                                          f"unexpected error: {type(exc).__name__}")]))
             log.exception("data could not be loaded")
         self._signature = sig
 
     def _fail(self, problems: list[Problem], sig: tuple) -> None:
-        self._error = DataUnavailable(problems)
-        self._dataset = None
+        self._state = (None, DataUnavailable(problems))
         self._signature = sig
         log.error("data could not be loaded: %s", "; ".join(str(p) for p in problems[:5]))
 

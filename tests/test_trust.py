@@ -710,3 +710,54 @@ def test_tru028_small_files_that_would_expand_are_refused_before_they_expand(tmp
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before) / 1024
     assert grown_mb < 300, grown_mb  # the 20 MB file of blank lines used to peak near 1.9 GB
     assert _snapshot(data_dir) == before
+
+
+def test_tru029_a_reload_never_stalls_the_readers(tmp_path, data_dir, monkeypatch):
+    """While one thread loads a changed file (slowly here), the others keep answering from the current data."""
+    import os
+    import threading
+    import time
+
+    from data import repository as repo_mod
+
+    repo = Repository(data_dir, DEFAULT_CATALOGUE, tmp_path / "cache", check_interval=0)
+    first = repo.snapshot()
+    real = repo_mod.load_observations
+    started = threading.Event()
+
+    def slow(*a, **k):
+        started.set()
+        time.sleep(2.0)
+        return real(*a, **k)
+
+    monkeypatch.setattr(repo_mod, "load_observations", slow)
+    path = data_dir / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",97,%", ",96,%", 1), encoding="utf-8")
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    loader = threading.Thread(target=repo.snapshot)
+    loader.start()
+    assert started.wait(10)
+    t0 = time.monotonic()
+    during = repo.snapshot()  # answered at once, from the current data
+    assert time.monotonic() - t0 < 0.5 and during is first
+    loader.join(30)
+    after = repo.snapshot()
+    assert after.fingerprint != first.fingerprint
+
+
+def test_tru030_large_exports_take_turns(client, monkeypatch):
+    import threading
+
+    from dashboard import api
+
+    monkeypatch.setattr(api, "LARGE_EXPORT_ROWS", 10)
+    monkeypatch.setattr(api, "EXPENSIVE_WAIT_SECONDS", 0.2)
+    busy = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(api, "_expensive", busy)
+    busy.acquire()  # another large export is running
+    r = client.get("/api/v1/observations.csv")
+    assert r.status_code == 503 and r.headers["Retry-After"] and "busy" in r.get_json()["error"]
+    assert client.get("/api/v1/observations.csv?municipality=1507").status_code == 200  # small: never waits
+    assert client.get("/api/v1/observations.json").status_code == 200  # a JSON page is never expensive
+    busy.release()
+    assert client.get("/api/v1/observations.csv").status_code == 200
