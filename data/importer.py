@@ -121,11 +121,11 @@ def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int
         if problems:
             raise DataError(problems)
         return _plan_finance(new, Path(data_dir))
-    new, problems = validate_table(table, catalogue)
+    rownums: dict[tuple, int] = {}
+    new, problems = validate_table(table, catalogue, rownums)
     if problems:
         raise DataError(problems)
     target = Path(data_dir) / OBSERVATIONS
-    rownums = dict(new.attrs.get("rownums", {}))
     existing = load_observations(target, catalogue) if target.exists() else new.iloc[0:0]
     added, replaced, unchanged, merged = _compare(existing, new, KEY, _rows_in_frame_order)
     check_merged(merged, existing, catalogue, table.name, rownums)

@@ -38,6 +38,10 @@ IDENTITY = ("municipality_code", "municipality_name", "kpi_code", "data_point")
 _FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u034f"}
 
 
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
 def invisible_char(text: str) -> str | None:
     """The first invisible or direction-changing character (zero-width, bidi controls, soft hyphen, BOM...), if any:
     two names that look the same must be the same name."""
@@ -82,8 +86,12 @@ def typed_frame(cols: dict[str, list]) -> pd.DataFrame:
     return df[list(FILE_COLUMNS) + ["target_na"]]
 
 
-def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check every cell; return the typed frame and every problem found."""
+def validate_table(table: Table, catalogue: Catalogue,
+                   rownums: dict | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check every cell; return the typed frame and every problem found.
+
+    ``rownums``: filled with each key's row in the file (never kept on the frame: pandas copies ``attrs`` on
+    every operation, which made a national file's validation several times slower)."""
     name = table.name
     problems: list[Problem] = []
     header = table.header
@@ -124,7 +132,7 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
         if len(cells) != len(header):
             bad(rownum, None, f"has {len(cells)} cells, the header has {len(header)}")
             continue
-        r = {c: unicodedata.normalize("NFC", unescape_text(cells[i])) for c, i in idx.items()}  # one form per name
+        r = {c: _nfc(unescape_text(cells[i])) for c, i in idx.items()}  # one form per name
         r.setdefault("year_basis", "")
         ok = True
         for c, v in r.items():
@@ -138,6 +146,8 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
                 code = ord(CONTROL_RE.search(v).group())
                 bad(rownum, c, f"contains the control character U+{code:04X} (only tab and line breaks are allowed)")
                 ok = False
+            elif v.isascii():
+                pass  # the checks below are for characters beyond ASCII: the common case costs nothing more
             elif NONCHAR_RE.search(v):
                 code = ord(NONCHAR_RE.search(v).group())
                 bad(rownum, c, f"contains U+{code:04X}, which is not a character (a file cannot carry it)")
@@ -264,7 +274,8 @@ def validate_table(table: Table, catalogue: Catalogue) -> tuple[pd.DataFrame, li
         out["note"].append(r["note"].strip())
         out["year_basis"].append(basis)
     frame = typed_frame(out)
-    frame.attrs["rownums"] = dict(seen)  # key -> row in the file, for checks on the merged store
+    if rownums is not None:
+        rownums.update(seen)  # key -> row in the file, for the checks on the merged store
     if len(problems) < MAX_PROBLEMS:
         problems += sum_problems(frame, catalogue, name, seen)
     if len(problems) >= MAX_PROBLEMS:
@@ -278,7 +289,6 @@ def load_observations(path: Path, catalogue: Catalogue, max_bytes: int | None = 
     frame, problems = validate_table(table, catalogue)
     if problems:
         raise DataError(problems)
-    frame.attrs.clear()
     return frame
 
 
