@@ -202,17 +202,19 @@ def band_matrix(row_labels: list[str], col_labels: list[str], states: list[list[
     scale = []
     for i in range(7):
         scale += [[i / 7, colours[i]], [(i + 1) / 7, colours[i]]]
-    text_colours = [["#ffffff" if s in ("band1", "band4") else "#111111" for s in row] for row in states]
+
     fig = go.Figure(go.Heatmap(
         z=z, x=[escape_text(c) for c in col_labels], y=[_wrap(lab, 22) for lab in row_labels],
         zmin=-0.5, zmax=6.5, colorscale=scale, showscale=False,
         hovertext=[[escape_text(h) for h in row] for row in hover], hoverinfo="text", xgap=2, ygap=2,
     ))
-    # the cell texts as annotations: each in a colour that reads on its own background
+    # the cell texts as annotations: dark text on a pale box, readable on every band colour and still readable
+    # where a narrow screen makes the text wider than its cell
     for i, row in enumerate(texts):
         for j, text in enumerate(row):
             fig.add_annotation(x=j, y=i, text=escape_text(text), showarrow=False, xref="x", yref="y",
-                               font={"size": 12, "color": text_colours[i][j]})
+                               font={"size": 12, "color": "#111111"}, bgcolor="rgba(255,255,255,0.88)",
+                               borderpad=1)
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=120 + 44 * max(1, len(row_labels)),
         xaxis={"side": "top", "type": "category"}, yaxis={"autorange": "reversed", "automargin": True,
