@@ -8,7 +8,8 @@ from importlib import resources
 
 import dash
 from dash import Dash, dcc, html
-from flask import Response, jsonify, request, send_file
+from flask import Response, current_app, g, jsonify, request, send_file
+from markupsafe import escape
 
 import callbacks
 from data.repository import DataUnavailable, Repository
@@ -42,8 +43,20 @@ def _bootstrap_css_path():
     return resources.files("flask_bootstrap") / "static" / "bootstrap5" / "css" / "bootstrap.min.css"
 
 
+def _index_meta() -> tuple[int, str]:
+    """The first response's status and title: the page the URL names, in its language (404 when none)."""
+    from .routes import page_meta, route_of
+
+    repo = current_app.config["DASHBOARD_REPO"]
+    name, variables = route_of(request.path)
+    try:
+        return page_meta(repo.snapshot(), name, {**request.args.to_dict(), **variables})
+    except DataUnavailable:
+        return 503, "U4SSC Asker"
+
+
 # pages that draw a chart as soon as they open: their index page asks for plotly.js at once
-CHART_PATHS = re.compile(r"^/(|compare|finance|challenges/[^/]+|indicators/[^/]+)/?$")
+CHART_PATHS = re.compile(r"^/(snapshot|compare|finance|challenges/[^/]+|indicators/[^/]+)/?$")
 UNUSED_BUNDLE = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script>\s*')
 
 
@@ -65,6 +78,9 @@ def _install_index_hints(app: Dash) -> None:
         parts["scripts"] = UNUSED_BUNDLE.sub("", parts["scripts"])
         if CHART_PATHS.match(request.path):
             parts["css"] += hints
+        status, title = _index_meta()
+        g.index_status = status
+        parts["title"] = escape(title)
         return plain(**parts)
 
     app.interpolate_index = interpolate_index
@@ -201,6 +217,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         serve_locally=True,
         compress=False,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        include_pages_meta=False,  # its og:title would be the static one; the <title> names the page
     )
     app.index_string = INDEX
     _install_index_hints(app)
@@ -268,6 +285,13 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
             body = unavailable_html(security.wants_lang(request), [str(p) for p in exc.problems])
             return Response(body, status=503, mimetype="text/html")
         return None
+
+    @server.after_request
+    def _index_status(resp):
+        # Dash answers every path with its index page; a URL that names no page, KPI or area says so
+        if g.pop("index_status", 200) == 404 and resp.status_code == 200 and resp.mimetype == "text/html":
+            resp.status_code = 404
+        return resp
 
     @server.after_request
     def _html_lang(resp):

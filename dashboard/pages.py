@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 import dash
+from flask import g
 
 from data import compare as compare_q
 from data import indicators as indicators_q
 from data.filters import Filters, apply_filters, parse_filters
+from data.home import home as home_q
 from data.params import MAX_PARAM_CHARS, parse_page_params
 from data.queries import area_units, challenge_summaries, finance_view, overview, rows_for, year_basis_of
 from data.repository import DataUnavailable, Repository
@@ -17,9 +19,13 @@ from layouts import about, accessibility, data_page, errors, shell
 from layouts import challenges as challenges_layout
 from layouts import compare as compare_layout
 from layouts import finance as finance_layout
+from layouts import home as home_layout
 from layouts import indicators as indicators_layout
 from layouts import overview as overview_layout
+from layouts.i18n import t
 from layouts.urls import with_params
+
+from .routes import find_kpi, page_meta
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +39,22 @@ def _unavailable(kwargs: dict, exc: DataUnavailable):
     return shell.page(p.lang, "/", "", errors.unavailable(p.lang, [str(x) for x in exc.problems]))
 
 
-def guarded(render):
-    """Dash's page router calls every layout on its first request: never raise from one."""
+def page_title(**_path_variables) -> str:
+    """The title Dash's router gives the browser tab on in-app navigation: the one the layout just computed."""
+    return g.get("page_title") or t("app.title", "nb")
+
+
+def guarded(render, repo: Repository | None = None, name: str | None = None):
+    """Dash's page router calls every layout on its first request: never raise from one.
+
+    With ``repo`` and ``name``, the page's title (in its language, naming its subject) is worked out from the
+    same arguments and left in ``flask.g`` for ``page_title``.
+    """
 
     def _layout(**kwargs):
         try:
+            if repo is not None:
+                g.page_title = page_meta(repo.snapshot(), name, kwargs)[1]
             return render(**kwargs)
         except DataUnavailable as exc:
             return _unavailable(kwargs, exc)
@@ -50,6 +67,19 @@ def guarded(render):
 
 
 def register(app: dash.Dash, repo: Repository) -> None:
+    def home_page(**kwargs):
+        ds = repo.snapshot()
+        p = parse_page_params(kwargs, ds)
+        key = ("home", ds.fingerprint, p.municipality, p.year)
+        h = repo.cache.get(key)
+        if h is None:
+            h = home_q(ds, p.municipality, p.year)
+            repo.cache.set(key, h)
+        content = home_layout.layout(h, ds.catalogue, p.lang, ds.municipalities(), ds.years(p.municipality),
+                                     p.notices)
+        return shell.page(p.lang, "/", _search(kwargs), content, ds.fingerprint,
+                          {"municipality": p.municipality, "year": p.year})
+
     def overview_page(**kwargs):
         ds = repo.snapshot()
         p = parse_page_params(kwargs, ds)
@@ -59,7 +89,7 @@ def register(app: dash.Dash, repo: Repository) -> None:
             repo.cache.set(("overview", ds.fingerprint, p.municipality, p.year), ov)
         content = overview_layout.layout(ov, p.lang, ds.municipalities(), ds.years(p.municipality), p.notices,
                                          ds.catalogue)
-        return shell.page(p.lang, "/", _search(kwargs), content, ds.fingerprint,
+        return shell.page(p.lang, "/snapshot", _search(kwargs), content, ds.fingerprint,
                           {"municipality": p.municipality, "year": p.year})
 
     def about_page(**kwargs):
@@ -142,7 +172,7 @@ def register(app: dash.Dash, repo: Repository) -> None:
     def indicator_page(kpi=None, **kwargs):
         ds = repo.snapshot()
         p = parse_page_params({k: v for k, v in kwargs.items() if k != "year"}, ds)
-        found = ds.catalogue.by_slug(str(kpi or "").strip().lower()) or ds.catalogue.resolve(str(kpi or ""))
+        found = find_kpi(ds, str(kpi or ""))
         if found is None:
             p.notices.append(("kpi", str(kpi or "")[:64]))
             return _indicator_list(ds, p, {k: v for k, v in kwargs.items() if k != "q"})
@@ -225,26 +255,19 @@ def register(app: dash.Dash, repo: Repository) -> None:
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
         return shell.page(p.lang, "/404", "", errors.not_found(p.lang))
 
-    dash.register_page("overview", path="/", layout=guarded(overview_page), title="Bærekraftsindikatorer for Asker",
-                       name="Oversikt")
-    dash.register_page("challenges", path="/challenges", layout=guarded(challenges_page),
-                       title="Utfordringsområder – U4SSC Asker", name="Utfordringsområder")
-    dash.register_page("challenge_area", path_template="/challenges/<area>", layout=guarded(challenge_area_page),
-                       title="Utfordringsområde – U4SSC Asker", name="Utfordringsområde")
-    dash.register_page("indicators", path="/indicators", layout=guarded(indicators_page),
-                       title="Indikatorer – U4SSC Asker", name="Indikatorer")
-    dash.register_page("indicator", path_template="/indicators/<kpi>", layout=guarded(indicator_page),
-                       title="Indikator – U4SSC Asker", name="Indikator")
-    dash.register_page("compare", path="/compare", layout=guarded(compare_page),
-                       title="Sammenlign – U4SSC Asker", name="Sammenlign")
-    dash.register_page("data", path="/data", layout=guarded(data_view), title="Data – U4SSC Asker", name="Data")
-    dash.register_page("finance", path="/finance", layout=guarded(finance_page), title="Økonomi – U4SSC Asker",
-                       name="Økonomi")
     def accessibility_page(**kwargs):
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
         return shell.page(p.lang, "/about/accessibility", _search(kwargs), accessibility.layout(p.lang))
 
-    dash.register_page("accessibility", path="/about/accessibility", layout=guarded(accessibility_page),
-                       title="Tilgjengelighetserklæring – U4SSC Asker", name="Tilgjengelighet")
-    dash.register_page("about", path="/about", layout=guarded(about_page), title="Om tallene – U4SSC Asker", name="Om")
-    dash.register_page("not_found_404", path="/404", layout=not_found_page, title="Fant ikke siden")
+    for name, where, render in (
+            ("home", {"path": "/"}, home_page), ("snapshot", {"path": "/snapshot"}, overview_page),
+            ("challenges", {"path": "/challenges"}, challenges_page),
+            ("challenge_area", {"path_template": "/challenges/<area>"}, challenge_area_page),
+            ("indicators", {"path": "/indicators"}, indicators_page),
+            ("indicator", {"path_template": "/indicators/<kpi>"}, indicator_page),
+            ("compare", {"path": "/compare"}, compare_page), ("data", {"path": "/data"}, data_view),
+            ("finance", {"path": "/finance"}, finance_page),
+            ("accessibility", {"path": "/about/accessibility"}, accessibility_page),
+            ("about", {"path": "/about"}, about_page)):
+        dash.register_page(name, layout=guarded(render, repo, name), title=page_title, name=name, **where)
+    dash.register_page("not_found_404", path="/404", layout=guarded(not_found_page, repo, None), title=page_title)

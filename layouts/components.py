@@ -57,13 +57,15 @@ def score_text(pct: float | None, lang: str) -> str:
     return fmt_pct(pct, lang)
 
 
-def illustrative_banner(lang: str) -> html.Div:
+def illustrative_banner(lang: str, compact: bool = False) -> html.Div:
+    """The warning on every page that shows illustrative values; ``compact``: one sentence (the home page)."""
+    body = t("banner.illustrative.short" if compact else "banner.illustrative.body", lang)
     return html.Div(
         [
             html.Span("⚠", className="banner-icon", **{"aria-hidden": "true"}),
-            html.Div([html.Strong(t("banner.illustrative.title", lang) + ": "), t("banner.illustrative.body", lang)]),
+            html.Div([html.Strong(t("banner.illustrative.title", lang) + ": "), body]),
         ],
-        className="illustrative-banner", role="note", id="illustrative-banner",
+        className="illustrative-banner" + (" banner-compact" if compact else ""), role="note", id="illustrative-banner",
     )
 
 

@@ -8,8 +8,9 @@ from . import ids
 from .i18n import t
 from .urls import with_params
 
-NAV = (("/", "nav.overview"), ("/challenges", "nav.challenges"), ("/indicators", "nav.indicators"),
-       ("/compare", "nav.compare"), ("/finance", "nav.finance"), ("/data", "nav.data"), ("/about", "nav.about"))
+NAV = (("/", "nav.home"), ("/snapshot", "nav.snapshot"), ("/challenges", "nav.challenges"),
+       ("/indicators", "nav.indicators"), ("/compare", "nav.compare"), ("/finance", "nav.finance"), ("/data", "nav.data"),
+       ("/about", "nav.about"))
 
 
 def _permalink(path: str, search: str) -> str:

@@ -38,7 +38,7 @@ def open_page(page_factory, url, width=1280):
     ("en", "Asker: U4SSC results 2023", "Illustrative figures"),
 ])
 def test_brw001_overview_renders_real_numbers_in_both_languages(live_server, page_factory, lang, heading, banner):
-    page = open_page(page_factory, f"{live_server.url}/?lang={lang}")
+    page = open_page(page_factory, f"{live_server.url}/snapshot?lang={lang}")
     assert page.evaluate("document.documentElement.lang") == lang
     assert page.locator("h1").inner_text() == heading
     assert banner in page.locator("#illustrative-banner").inner_text()
@@ -54,7 +54,7 @@ def test_brw001_overview_renders_real_numbers_in_both_languages(live_server, pag
     assert axe_violations(page) == []
 
 
-@pytest.mark.parametrize("path", ["/", "/?lang=en", "/about", "/about?lang=en"])
+@pytest.mark.parametrize("path", ["/", "/?lang=en", "/snapshot", "/about", "/about?lang=en"])
 def test_brw002_reflow_at_320px_without_horizontal_scroll_and_zero_axe(live_server, page_factory, path):
     page = open_page(page_factory, live_server.url + path, width=320)
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
@@ -236,7 +236,7 @@ def test_brw012_planner_searches_opens_a_kpi_and_compares_it_across_cities_and_y
 
 
 def test_brw013_overview_has_wheel_status_panel_and_band_changes(live_server, page_factory):
-    page = open_page(page_factory, f"{live_server.url}/")
+    page = open_page(page_factory, f"{live_server.url}/snapshot")
     assert page.locator("#overview-wheel-graph .main-svg").count() >= 1
     assert page.locator("#wheel-table tbody tr").count() == 27  # every category
     reporting = page.locator("#reporting-table tbody tr")

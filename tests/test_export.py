@@ -187,6 +187,20 @@ def test_exp006_xlsx_beyond_a_sheet_is_refused_with_413(client, monkeypatch):
     assert client.get("/api/v1/observations.csv").status_code == 200  # CSV is always complete
 
 
+
+def test_exp006b_web_xlsx_has_a_cost_limit_before_any_work(client, monkeypatch):
+    """An XLSX over the web stops at DASHBOARD_MAX_XLSX_ROWS (default 200 000): 413 naming the way out."""
+    import dashboard.api
+
+    monkeypatch.setattr(dashboard.api, "WEB_XLSX_MAX_ROWS", 10)
+    r = client.get("/api/v1/observations.xlsx")
+    assert r.status_code == 413
+    body = r.get_json()
+    assert body["parameter"] == "format" and "narrow the filters" in body["error"]
+    assert client.get("/api/v1/observations.xlsx?municipality=3203&year=2023&dimension=EC").status_code in (200, 413)
+    assert client.get("/api/v1/observations.parquet").status_code == 200
+
+
 @pytest.mark.parametrize("url", [
     "/api/v1/observations.json?year=20x1", "/api/v1/observations.json?municipality=9999",
     "/api/v1/observations.json?band=5", "/api/v1/observations.json?limit=abc", "/api/v1/observations.json?limit=99999",
