@@ -14,6 +14,7 @@ from data.home import home as home_q
 from data.params import MAX_PARAM_CHARS, parse_page_params
 from data.queries import area_units, challenge_summaries, finance_view, overview, rows_for, year_basis_of
 from data.repository import DataUnavailable, Repository
+from data.search import rank_kpis
 from data.taxonomy import CHALLENGE_AREAS
 from layouts import about, accessibility, data_page, errors, shell
 from layouts import challenges as challenges_layout
@@ -158,7 +159,7 @@ def register(app: dash.Dash, repo: Repository) -> None:
         if units is None:
             units = indicators_q.indicator_list(ds, p.municipality, p.year)
             repo.cache.set(key, units)
-        hits = indicators_q.search_kpis(ds, q)
+        hits = rank_kpis(ds.catalogue, q)
         content = indicators_layout.list_layout(ds.catalogue, units, hits, p.lang, ds.municipalities(),
                                                 ds.years(p.municipality), p.municipality, p.year, q, p.notices,
                                                 year_basis_of(rows_for(ds, p.municipality, p.year)))

@@ -36,21 +36,10 @@ def indicator_list(ds: Dataset, municipality: str, year: int | None) -> pd.DataF
 
 
 def search_kpis(ds: Dataset, text: str) -> set[str]:
-    """KPI codes whose code, name (either language), data point, category or sub-dimension contains ``text``."""
-    from .taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS
+    """The KPI codes ``rank_kpis`` finds for ``text``, as a set."""
+    from .search import rank_kpis
 
-    needle = " ".join(text.split()).casefold()
-    if not needle:
-        return {k.code for k in ds.catalogue}
-    hits = set()
-    for k in ds.catalogue:
-        hay = [k.code, k.code.replace(" ", ""), k.name_en, k.name_nb, *CATEGORIES[k.category_code],
-               *SUB_DIMENSIONS[k.sub_dimension_code], *DIMENSIONS[k.dimension]]
-        for dp in k.data_points:
-            hay += [dp.label_en, dp.label_nb]
-        if any(needle in h.casefold() for h in hay):
-            hits.add(k.code)
-    return hits
+    return set(rank_kpis(ds.catalogue, text))
 
 
 def series(ds: Dataset, kpi: KPI, municipality: str) -> pd.DataFrame:

@@ -210,12 +210,13 @@ def band_matrix(row_labels: list[str], col_labels: list[str], states: list[list[
     ))
     # the cell texts as annotations: dark text on a pale box, readable on every band colour and still readable
     # where a narrow screen makes the text wider than its cell
-    for i, row in enumerate(texts):
-        for j, text in enumerate(row):
-            fig.add_annotation(x=j, y=i, text=escape_text(text), showarrow=False, xref="x", yref="y",
-                               font={"size": 12, "color": "#111111"}, bgcolor="rgba(255,255,255,0.88)",
-                               borderpad=1)
+    # (set in one assignment: add_annotation per cell re-validates the whole list each time, quadratic)
+    font = {"size": 12, "color": "#111111"}
+    annotations = [{"x": j, "y": i, "text": escape_text(text), "showarrow": False, "xref": "x", "yref": "y",
+                    "font": font, "bgcolor": "rgba(255,255,255,0.88)", "borderpad": 1}
+                   for i, row in enumerate(texts) for j, text in enumerate(row)]
     fig.update_layout(
+        annotations=annotations,
         margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=120 + 44 * max(1, len(row_labels)),
         xaxis={"side": "top", "type": "category"}, yaxis={"autorange": "reversed", "automargin": True,
                                                           "type": "category"},

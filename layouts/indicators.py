@@ -29,7 +29,7 @@ def _other_name(kpi: KPI, lang: str) -> html.Span:
     return html.Span(kpi.name(other), lang=other)
 
 
-def list_layout(catalogue: Catalogue, units: pd.DataFrame, hits: set[str], lang: str, munis, years, muni: str,
+def list_layout(catalogue: Catalogue, units: pd.DataFrame, hits, lang: str, munis, years, muni: str,
                 year: int | None, q: str, param_notices, year_basis: str = "data") -> list:
     name = dict(munis).get(muni, muni)
     ylab = year_label(year, year_basis, lang)
@@ -46,7 +46,7 @@ def list_layout(catalogue: Catalogue, units: pd.DataFrame, hits: set[str], lang:
                   autoComplete="off"),
         html.Small(t("ind.search.help", lang), id="indicators-search-help", className="form-text"),
     ], className="control control-wide")
-    count = len({c for c in hits})
+    count = len(set(hits))
     content += [
         html.H1(t("ind.title", lang)),
         html.P(t("ind.intro", lang, n=len(catalogue), units=catalogue.unit_count), className="lead-text"),
@@ -56,9 +56,8 @@ def list_layout(catalogue: Catalogue, units: pd.DataFrame, hits: set[str], lang:
                id="indicators-count", className="result-count", role="status"),
     ]
     rows = []
-    for kpi in catalogue:
-        if kpi.code not in hits:
-            continue
+    for code in (hits if q else [k.code for k in catalogue if k.code in set(hits)]):  # best match first
+        kpi = catalogue[code]
         u = shown[shown["kpi_code"] == kpi.code]
         bands = []
         for r in u.itertuples(index=False):

@@ -151,3 +151,51 @@ def test_hom008_in_app_navigation_sets_the_title(live_server, page_factory):
     page.wait_for_url("**/challenges/transport**")
     page.wait_for_function("document.title.startsWith('Transport and mobility')", timeout=20000)
     assert page.title() == "Transport and mobility – challenge area for Asker – U4SSC dashboard"
+
+
+@pytest.mark.parametrize("q,expected", [
+    ("bredband", {"EC: ICT: ICT: 2C", "EC: ICT: ICT: 3C", "EC: ICT: ICT: 4C"}),
+    ("BREDBÅND", {"EC: ICT: ICT: 2C", "EC: ICT: ICT: 3C", "EC: ICT: ICT: 4C"}),
+    ("fiber", {"EC: ICT: ICT: 2C"}),
+    ("buss", {"EC: I: T: 1C", "EC: I: T: 2A", "EC: ICT: T: 1C"}),
+    ("tog", {"EC: I: T: 1C"}),
+    ("strom", {"EC: ICT: ES: 1C", "EN: E: E: 2C"}),
+    ("ec i t 1c", {"EC: I: T: 1C"}),
+    ("EC-I-T-1C", {"EC: I: T: 1C"}),
+])
+def test_hom009_search_forgives_letters_words_and_code_spacing(q, expected):
+    from data import DEFAULT_CATALOGUE
+    from data.catalogue import load_catalogue
+    from data.search import rank_kpis
+
+    hits = rank_kpis(load_catalogue(DEFAULT_CATALOGUE), q)
+    assert expected <= set(hits), (q, hits)
+
+
+def test_hom010_search_ranks_names_before_definitions_and_codes_first():
+    from data import DEFAULT_CATALOGUE
+    from data.catalogue import load_catalogue
+    from data.search import fold, rank_kpis, synonyms
+
+    cat = load_catalogue(DEFAULT_CATALOGUE)
+    assert rank_kpis(cat, "EC: I: T: 1C")[0] == "EC: I: T: 1C"
+    hits = rank_kpis(cat, "bredbånd")
+    in_name = [c for c in hits if "bredband" in fold(cat[c].name_nb)]
+    assert hits[:len(in_name)] == in_name  # every name match before any other kind of match
+    assert fold("Ærø Å") == "aero a"
+    table = synonyms()
+    assert "kollektiv" in table["buss"] and "bredband" in table["fiber"]  # folded, from the CSV
+
+
+def test_hom011_the_indicator_page_shows_search_hits_in_rank_order(client):
+    import dash
+
+    client.get("/")
+    layout = dash.page_registry["indicators"]["layout"]
+    with client.application.test_request_context("/indicators"):
+        page = str(layout(q="buss", lang="en"))
+    assert "Public Transport Network" in page and "Dynamic Public Transport Information" in page
+    assert "Fixed Broadband" not in page
+    with client.application.test_request_context("/indicators"):
+        empty = str(layout(q="zzzz-nothing", lang="en"))
+    assert "zzzz-nothing" in empty
