@@ -111,7 +111,15 @@ def page_factory(browser):
         ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         contexts.append(ctx)
         page = ctx.new_page()
-        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        def _console(m):
+            # an unknown route answers 404 on purpose: the document's own status is not a page error
+            if m.type != "error":
+                return
+            if "status of 404" in m.text and (m.location or {}).get("url", "").split("?")[0] == page.url.split("?")[0]:
+                return
+            problems.append(f"console {m.type}: {m.text}")
+
+        page.on("console", _console)
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
         page.on("dialog", lambda d: (problems.append(f"dialog fired: {d.message}"), d.dismiss()))
         return page

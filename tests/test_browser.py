@@ -76,7 +76,7 @@ def test_brw003_about_explains_91_vs_92_and_the_method(live_server, page_factory
 
 
 def test_brw004_planner_switches_municipality_and_the_url_keeps_the_view(live_server, page_factory):
-    page = open_page(page_factory, f"{live_server.url}/?lang=en")
+    page = open_page(page_factory, f"{live_server.url}/snapshot?lang=en")
     page.select_option(ctl("municipality"), "1149")
     expect(page.locator("h1")).to_have_text(re.compile("^Karmøy"), timeout=20000)
     assert "municipality=1149" in page.url and "lang=en" in page.url
@@ -90,7 +90,7 @@ def test_brw004_planner_switches_municipality_and_the_url_keeps_the_view(live_se
 
 
 def test_brw005_invalid_parameters_fall_back_with_a_visible_notice(live_server, page_factory):
-    page = open_page(page_factory, f"{live_server.url}/?municipality=9999&year=1800")
+    page = open_page(page_factory, f"{live_server.url}/snapshot?municipality=9999&year=1800")
     notice = page.locator(".param-notice").inner_text()
     assert "9999" in notice and "1800" in notice
     assert page.locator("h1").inner_text() == "Asker: U4SSC-resultater 2023"
@@ -249,7 +249,7 @@ def test_brw013_overview_has_wheel_status_panel_and_band_changes(live_server, pa
         first.click()
         expect(page.locator("#kpi-metadata")).to_have_count(1, timeout=20000)
     # Karmøy 2020 has no earlier year: the panel says so
-    page2 = open_page(page_factory, f"{live_server.url}/?municipality=1149&lang=en")
+    page2 = open_page(page_factory, f"{live_server.url}/snapshot?municipality=1149&lang=en")
     assert "no figures for an earlier year than this one" in page2.locator("#changes-sentence").inner_text()
     assert "verified by ITU" in page2.locator("#reporting-sentence").inner_text()
 
