@@ -22,10 +22,10 @@ from data.export import (
     XLSX_MAX_ROWS,
     Context,
     TooLarge,
+    csv_stream,
     export_frame,
     file_name,
-    to_csv,
-    to_parquet,
+    parquet_stream,
     to_xlsx,
 )
 from data.filters import FILTER_PARAMS, Filters, apply_filters, parse_filters
@@ -51,20 +51,64 @@ EXPENSIVE_WAIT_SECONDS = 10.0
 _expensive = threading.BoundedSemaphore(EXPENSIVE_SLOTS)
 
 
-@contextmanager
-def expensive_slot(rows: int):
+def _take_slot(rows: int) -> bool:
     """Large exports take turns, so they cannot starve every other request; one that waits too long gets a 503
-    with Retry-After (the client may simply try again). Small exports never wait."""
+    with Retry-After (the client may simply try again). Small exports never wait. True when a slot is held."""
     if rows <= LARGE_EXPORT_ROWS:
-        yield
-        return
+        return False
     if not _expensive.acquire(timeout=EXPENSIVE_WAIT_SECONDS):
         raise BadRequest("format", f"the server is busy with {EXPENSIVE_SLOTS} other large exports; try again in a "
                                    "minute", None, status=503)
+    return True
+
+
+@contextmanager
+def expensive_slot(rows: int):
+    held = _take_slot(rows)
     try:
         yield
     finally:
-        _expensive.release()
+        if held:
+            _expensive.release()
+            _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """After a large export, return freed heap pages to the system (glibc keeps them otherwise, and the worker's
+    resident memory would stay at the export's high-water mark)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+class _Streamed:
+    """A streamed body that holds an export slot until the server has sent it (or the client went away)."""
+
+    def __init__(self, chunks, held: bool) -> None:
+        self.chunks, self.held = chunks, held
+
+    def __iter__(self):
+        return iter(self.chunks)
+
+    def close(self) -> None:
+        try:
+            self.chunks.close()
+        finally:
+            if self.held:
+                self.held = False
+                _expensive.release()
+                _give_back_memory()
+
+
+def _stream(chunks, held: bool, fmt: str, name: str) -> Response:
+    r = Response(_Streamed(chunks, held), mimetype=MIME[fmt].split(";")[0], direct_passthrough=True)
+    if fmt == "csv":
+        r.headers["Content-Type"] = MIME["csv"]
+    r.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return r
 
 
 class BadRequest(Exception):
@@ -231,12 +275,17 @@ def create_blueprint(repo: Repository) -> Blueprint:
                                        f"{WEB_XLSX_MAX_ROWS}; `asker-u4ssc export` writes up to {XLSX_MAX_ROWS}); "
                                        "narrow the filters or use CSV or Parquet, which are always complete",
                              "xlsx", status=413)
+        if fmt in ("csv", "parquet"):  # streamed a chunk at a time: memory stays flat whatever the size
+            held = _take_slot(len(rows))
+            try:
+                chunks = (csv_stream if fmt == "csv" else parquet_stream)(ds, f, lang, rows)
+                return _stream(chunks, held, fmt, name)
+            except BaseException:
+                if held:
+                    _expensive.release()
+                raise
         with expensive_slot(len(rows)):
             frame = export_frame(ds, f, lang, rows)
-            if fmt == "csv":
-                return _download(to_csv(frame, lang), fmt, name)
-            if fmt == "parquet":
-                return _download(to_parquet(frame), fmt, name)
             ctx = Context(f.as_params(), permalink(f, lang), lang, dt.date.today().isoformat())
             try:
                 body = to_xlsx(frame, ds.catalogue, ctx)

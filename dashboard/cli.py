@@ -65,8 +65,8 @@ def cmd_export(args, settings: Settings) -> int:
     """The same files as ``/api/v1/observations.<format>``, written atomically to ``-o FILE``."""
     import datetime as dt
 
-    from data.export import Context, TooLarge, export_frame, to_csv, to_parquet, to_xlsx
-    from data.filters import FILTER_PARAMS, parse_filters
+    from data.export import Context, TooLarge, csv_stream, export_frame, parquet_stream, to_xlsx
+    from data.filters import FILTER_PARAMS, apply_filters, parse_filters
     from data.importer import atomic_write
     from data.repository import DataUnavailable, Repository
 
@@ -81,12 +81,11 @@ def cmd_export(args, settings: Settings) -> int:
         for i in f.invalid:
             print(f"export: --{i.parameter.replace('_', '-')} '{i.value}': {i.reason}", file=sys.stderr)
         return 2
-    frame = export_frame(ds, f, args.lang)
-    if args.format == "csv":
-        body = to_csv(frame, args.lang)
-    elif args.format == "parquet":
-        body = to_parquet(frame)
+    rows = apply_filters(ds, f)
+    if args.format in ("csv", "parquet"):  # the API's streams, joined: the same bytes as the web export
+        body = b"".join((csv_stream if args.format == "csv" else parquet_stream)(ds, f, args.lang, rows))
     else:
+        frame = export_frame(ds, f, args.lang, rows)
         from urllib.parse import urlencode
 
         params = {**f.as_params(), **({"lang": args.lang} if args.lang != "nb" else {})}
@@ -102,7 +101,7 @@ def cmd_export(args, settings: Settings) -> int:
     except OSError as exc:
         print(f"export: could not write {out}: {exc}", file=sys.stderr)
         return 1
-    print(f"{out}: {len(frame)} rows, {args.format}, lang={args.lang}")
+    print(f"{out}: {len(rows)} rows, {args.format}, lang={args.lang}")
     return 0
 
 

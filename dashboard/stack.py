@@ -166,6 +166,9 @@ def main() -> int:
         per_minute=_int_env("EXPENSIVE_PER_MINUTE", 30), burst=_int_env("EXPENSIVE_BURST", 10),
         concurrent=_int_env("EXPENSIVE_CONCURRENT", 2), as_root=as_root))
     env = dict(os.environ, TRUSTED_PROXIES="127.0.0.1")
+    # glibc gives each thread its own heap arena and keeps freed pages: two arenas keep a threaded worker's
+    # memory near its working size after a large export (a deployment may set its own value)
+    env.setdefault("MALLOC_ARENA_MAX", "2")
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
          "--bind", f"127.0.0.1:{upstream_port}", "dashboard.wsgi:server"], cwd=ROOT, env=env)

@@ -108,13 +108,13 @@ def _number(v: float, decimal_comma: bool) -> str:
     return text.replace(".", ",") if decimal_comma else text
 
 
-def to_csv(frame: pd.DataFrame, lang: str) -> bytes:
-    """UTF-8 with BOM; nb: ``;`` and decimal comma, en: ``,`` and decimal point."""
+def _csv_text(frame: pd.DataFrame, lang: str, header: bool) -> str:
     nb = lang == "nb"
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";" if nb else ",", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     cols = list(EXPORT_COLUMNS)
-    w.writerow(cols)
+    if header:
+        w.writerow(cols)
     numeric = set(NUMERIC)
     data = {c: frame[c].to_numpy() for c in cols if c in frame}
     target_na = frame["target_na"].to_numpy() if "target_na" in frame else np.zeros(len(frame), dtype=bool)
@@ -129,21 +129,79 @@ def to_csv(frame: pd.DataFrame, lang: str) -> bytes:
             else:
                 row.append(neutralise(v))
         w.writerow(row)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return buf.getvalue()
 
 
-def to_parquet(frame: pd.DataFrame) -> bytes:
+def to_csv(frame: pd.DataFrame, lang: str) -> bytes:
+    """UTF-8 with BOM; nb: ``;`` and decimal comma, en: ``,`` and decimal point."""
+    return ("\ufeff" + _csv_text(frame, lang, header=True)).encode("utf-8")
+
+
+# A streamed export turns this many rows at a time into the export's columns and bytes, so a whole-data export
+# of a million rows never holds more than one chunk's frame (about 20 MB) beside the data set.
+CHUNK_ROWS = 25_000
+
+
+def _chunks(ds, f: Filters, lang: str, rows: pd.DataFrame):
+    for start in range(0, len(rows), CHUNK_ROWS):
+        yield export_frame(ds, f, lang, rows.iloc[start:start + CHUNK_ROWS])
+
+
+def csv_stream(ds, f: Filters, lang: str, rows: pd.DataFrame):
+    """The same bytes as ``to_csv(export_frame(...))``, produced chunk by chunk."""
+    yield ("\ufeff" + _csv_text(export_frame(ds, f, lang, rows.iloc[:0]), lang, header=True)).encode("utf-8")
+    for frame in _chunks(ds, f, lang, rows):
+        yield _csv_text(frame, lang, header=False).encode("utf-8")
+
+
+def _arrow(frame: pd.DataFrame, schema=None):
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     cols = list(EXPORT_COLUMNS) + ["target_na"]
     df = frame[cols].copy()
     for c in ("band", "score_band", "points"):
         df[c] = pd.array(df[c].to_numpy(), dtype="Float64").astype("Int8")
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd")
-    return buf.getvalue()
+    return pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+
+
+class _Sink(io.RawIOBase):
+    """A write-only file whose bytes are handed on as soon as the Parquet writer has written them."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.pos = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b) -> int:
+        self.parts.append(bytes(b))
+        self.pos += len(b)
+        return len(b)
+
+    def tell(self) -> int:
+        return self.pos
+
+    def take(self) -> bytes:
+        out, self.parts = b"".join(self.parts), []
+        return out
+
+
+def parquet_stream(ds, f: Filters, lang: str, rows: pd.DataFrame):
+    """One Parquet file written a row group (one chunk) at a time; each group's bytes leave as it is written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = _Sink()
+    schema = _arrow(export_frame(ds, f, lang, rows.iloc[:0])).schema
+    # an empty frame types its text columns as null: they are strings, whatever the first chunk holds
+    schema = pa.schema([pa.field(x.name, pa.large_string()) if pa.types.is_null(x.type) else x for x in schema],
+                       metadata=schema.metadata)
+    with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+        for frame in _chunks(ds, f, lang, rows):
+            writer.write_table(_arrow(frame, schema))
+            yield sink.take()
+    yield sink.take()
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 Starts ``python -m dashboard.stack`` (nginx in front of gunicorn) on a free
 port, on the synthetic national data set (``scripts/generate_national.py``,
 357 municipalities, about a million rows; ``SOAK_SCALE=shipped`` uses the
-shipped data, ``DASHBOARD_DATA_DIR`` any other). After a warm-up it samples
-every gunicorn worker's RSS and, for ``SOAK_SECONDS`` (default 600), runs at
+shipped data, ``DASHBOARD_DATA_DIR`` any other). After a warm-up of the same
+mix (cheap users and the expensive client, so each worker reaches its working
+size: growth afterwards is a leak, not the first export) it samples every
+gunicorn worker's RSS and, for ``SOAK_SECONDS`` (default 600), runs at
 once:
 
 - ``SOAK_USERS`` (8) cheap users: pages, API pages and Dash callbacks, one
@@ -279,15 +281,17 @@ def main() -> int:
                 time.sleep(2)
 
         # warm-up: every worker loads the data and builds its caches
-        stop = time.time() + min(60.0, max(10.0, SECONDS / 5))
+        stop = time.time() + min(120.0, max(10.0, SECONDS / 5))
         threads = [threading.Thread(target=user, args=(i,)) for i in range(USERS)]
+        threads += [threading.Thread(target=expensive, args=(299,))]
         [t.start() for t in threads]
         [t.join() for t in threads]
         master = gunicorn_master(proc.pid)
         pids = workers(master) if master else []
         before = {p: rss_kib(p) for p in pids}
         warm_requests = stats["requests"]
-        stats.update(requests=0, latencies=[], errors=0, unexpected=0, first_error="")
+        stats.update(requests=0, latencies=[], errors=0, unexpected=0, first_error="", expensive=0, expensive_ok=0,
+                     expensive_refused=0, expensive_errors=0, expensive_latencies=[])
         t_start = time.time()
         stop = t_start + SECONDS
         threads = [threading.Thread(target=user, args=(100 + i,)) for i in range(USERS)]
