@@ -9,7 +9,7 @@ from flask import g
 
 from data import compare as compare_q
 from data import indicators as indicators_q
-from data.filters import Filters, apply_filters, parse_filters
+from data.filters import Filters, apply_filters, parse_filters, reversed_years
 from data.home import home as home_q
 from data.params import MAX_PARAM_CHARS, parse_page_params
 from data.queries import area_units, challenge_summaries, finance_view, overview, rows_for, year_basis_of
@@ -189,8 +189,24 @@ def register(app: dash.Dash, repo: Repository) -> None:
     def compare_page(**kwargs):
         ds = repo.snapshot()
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
-        f = parse_filters(kwargs, ds)
-        notices = p.notices + [(i.parameter, i.value) for i in f.invalid]
+        no_city = str(kwargs.get("municipality") or "").strip() == compare_layout.NO_CITY
+        f = parse_filters({k: v for k, v in kwargs.items() if not (no_city and k == "municipality")}, ds)
+        backwards = reversed_years(kwargs.get("year"))
+        notices = p.notices + [(i.parameter, i.value, "notice.year_order") if backwards and i.parameter == "year"
+                               else (i.parameter, i.value) for i in f.invalid]
+        if no_city or backwards:  # an impossible choice: say so, keep it visible, draw nothing
+            all_years = sorted({y for c, _ in ds.municipalities() for y in ds.years(c)})
+            f2 = Filters(**{**f.__dict__, "invalid": []})
+            if no_city:
+                notices.append(("municipality", "", "notice.no_city"))
+            shown = backwards or (f2.year_from or all_years[0], f2.year_to or all_years[-1])
+            content = compare_layout.blocked(f2, p.lang, ds.municipalities(), all_years, notices, shown)
+            scope = compare_layout.scope_of(f2)
+            state = {"cities": ",".join(f2.municipality), "municipality": ",".join(f2.municipality),
+                     "year_from": str(shown[0]), "year_to": str(shown[1]),
+                     "scope": f"{scope[0]}:{scope[1]}" if scope else "", "focus": (f2.municipality or ("",))[0],
+                     "no_city": compare_layout.NO_CITY}
+            return shell.page(p.lang, "/compare", _search(kwargs), content, ds.fingerprint, state)
         if not f.municipality:
             f.municipality = tuple(c for c, _ in ds.municipalities())
         capped_from = None
@@ -216,15 +232,22 @@ def register(app: dash.Dash, repo: Repository) -> None:
         scope = compare_layout.scope_of(f2)
         state = {"cities": ",".join(f2.municipality), "municipality": ",".join(f2.municipality),
                  "year_from": f2.year_from or "", "year_to": f2.year_to or "",
-                 "scope": f"{scope[0]}:{scope[1]}" if scope else "", "focus": f2.municipality[0]}
+                 "scope": f"{scope[0]}:{scope[1]}" if scope else "", "focus": f2.municipality[0],
+                 "no_city": compare_layout.NO_CITY}
         return shell.page(p.lang, "/compare", _search(kwargs), content, ds.fingerprint, state)
 
     def data_view(**kwargs):
         ds = repo.snapshot()
         p = parse_page_params({"lang": kwargs.get("lang", "")}, None)
         f = parse_filters(kwargs, ds)
-        notices = p.notices + [(i.parameter, i.value) for i in f.invalid]
+        backwards = reversed_years(kwargs.get("year"))
+        notices = p.notices + [(i.parameter, i.value, "notice.year_order") if backwards and i.parameter == "year"
+                               else (i.parameter, i.value) for i in f.invalid]
         f = Filters(**{**f.__dict__, "invalid": []})
+        all_years = sorted({y for c, _ in ds.municipalities() for y in ds.years(c)})
+        shown_years = ((str(backwards[0]), str(backwards[1])) if backwards else
+                       (str(f.year_from or (all_years[0] if all_years else "")),
+                        str(f.year_to or (all_years[-1] if all_years else ""))))
         sort_col, desc, ok = data_page.parse_sort(kwargs.get("sort"))
         if not ok:
             notices.append(("sort", str(kwargs.get("sort"))[:40]))
@@ -232,8 +255,10 @@ def register(app: dash.Dash, repo: Repository) -> None:
         if not ok:
             notices.append(("page", str(kwargs.get("page"))[:40]))
         key = ("data", ds.fingerprint, repr(sorted(f.as_params().items())), sort_col, desc)
-        order = repo.cache.get(key)  # row labels only: a page is cut from the shared frame
-        if order is None:
+        order = None if backwards else repo.cache.get(key)  # row labels only: a page is cut from the shared frame
+        if backwards:  # the impossible choice stays visible and shows nothing, with its notice
+            order = ds.enriched.index[:0].to_numpy()
+        elif order is None:
             order = data_page.sort_rows(apply_filters(ds, f), sort_col, desc).index.to_numpy()
             repo.cache.set(key, order)
         total = len(order)
@@ -242,14 +267,14 @@ def register(app: dash.Dash, repo: Repository) -> None:
             notices.append(("page", str(page)))
             page = pages
         part = ds.enriched.loc[order[(page - 1) * data_page.PAGE_SIZE: page * data_page.PAGE_SIZE]]
-        all_years = sorted({y for c, _ in ds.municipalities() for y in ds.years(c)})
         search = _search({k: v for k, v in kwargs.items() if k not in ("page",)})
         content = data_page.layout(part, total, page, pages, f, sort_col, desc, ds.catalogue, p.lang,
-                                   ds.municipalities(), all_years, search, notices)
+                                   ds.municipalities(), all_years, search, notices, shown_years)
         fp = f.as_params()
-        state = {"cities": fp.get("municipality", data_page.ANY), "q": f.q}
-        state.update({k: fp.get(k, data_page.ANY) for k in ("year", "dimension", "sub_dimension", "category", "challenge_area",
-                                                  "band", "status", "verified")})
+        state = {"cities": ",".join(f.municipality), "q": f.q, "year_from": shown_years[0],
+                 "year_to": shown_years[1]}
+        state.update({k: fp.get(k, data_page.ANY) for k in ("dimension", "sub_dimension", "category",
+                                                            "challenge_area", "band", "status", "verified")})
         return shell.page(p.lang, "/data", _search(kwargs), content, ds.fingerprint, state)
 
     def not_found_page(**kwargs):

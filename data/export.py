@@ -22,13 +22,15 @@ from .catalogue import Catalogue
 from .filters import Filters, apply_filters
 from .observations import FILE_COLUMNS, FORMULA_START, NONCHAR_RE
 from .taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSIONS
+from .texts import URL_RE, in_language
 
 XLSX_MAX_ROWS = 1_048_575  # a sheet holds 1 048 576 rows, one of them the header
 FORMATS = ("csv", "xlsx", "parquet")
 EXPORT_COLUMNS = (*FILE_COLUMNS, "kpi_name", "dimension", "sub_dimension", "category", "challenge_area", "score_band",
                   "points", "achievement_pct")
 NUMERIC = ("year", "value", "target", "band", "score_band", "points", "achievement_pct")
-DASHBOARD_NAME = "Bærekraftsindikatorer for Asker (U4SSC-dashbord)"
+DASHBOARD_NAMES = {"nb": "Bærekraftsindikatorer for Asker (U4SSC-dashbord)",
+                   "en": "Sustainability indicators for Asker (U4SSC dashboard)"}
 
 
 class TooLarge(Exception):
@@ -82,8 +84,25 @@ def export_frame(ds, f: Filters, lang: str, rows: pd.DataFrame | None = None) ->
     out["score_band"] = rows["band_used"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
     out["points"] = out["score_band"]
     out["achievement_pct"] = rows["achievement"].to_numpy(dtype="float64")
+    if lang == "nb":
+        out["unit"] = _units_nb(ds.catalogue, out)
     _clean_nonchars(out, rows)
     return out
+
+
+def _units_nb(catalogue: Catalogue, out: pd.DataFrame) -> np.ndarray:
+    """A unit stored as the catalogue's English unit is written as its Norwegian one (the import reads it back
+    as the same unit); a unit a source printed otherwise stays as printed."""
+    units = out["unit"].to_numpy()
+    if not len(units):
+        return units
+    keys = pd.MultiIndex.from_arrays([out["kpi_code"], out["data_point"], out["unit"]])
+    mapped = {}
+    for code, dp, unit in keys.unique():
+        kpi = catalogue.resolve(code)
+        mapped[(code, dp, unit)] = (kpi.unit("nb", dp) if kpi is not None and unit and unit == kpi.unit("en", dp)
+                                    else unit)
+    return np.array([mapped[k] for k in zip(out["kpi_code"], out["data_point"], out["unit"])], dtype=object)
 
 
 def _clean_nonchars(out: pd.DataFrame, rows: pd.DataFrame) -> None:
@@ -213,14 +232,53 @@ class Context:
     generated: str
 
 
+# the labels of the XLSX's own sheets, in the export's language (the Data sheet's header is the file contract's
+# column names, so that an export can be imported again)
+SHEET_LABELS = {
+    "en": {"filters": "Filters", "citation": "Citation", "filter": "filter", "value": "value", "none": "(none)",
+           "all rows": "all rows", "lang": "language", "rows": "rows", "permalink": "permalink",
+           "generated": "generated", "source": "source", "licence": "licence", "no source": "(no source)",
+           "not stated": "not stated by the source", "cite": "how to cite this dashboard",
+           "cite text": "{name}. {link} (retrieved {date})", "illustrative": "illustrative data",
+           "illustrative text": "Rows with status illustrative are not measurements.",
+           "definition pending": "Definition pending", "yes": "yes", "no": "no",
+           "meta": ["code", "name (Norwegian)", "name (English)", "definition", "unit", "direction", "type",
+                    "dimension", "sub-dimension", "category", "data points", "SDGs (ITU)", "SDGs (KS)",
+                    "valid range", "largest sum of the parts"],
+           "direction": {"higher": "higher is better", "lower": "lower is better", "none": "no direction"},
+           "type": {"core": "core", "advanced": "advanced"},
+           "filters names": {"municipality": "municipality", "year": "year", "dimension": "dimension",
+                             "sub_dimension": "sub-dimension", "category": "category",
+                             "challenge_area": "challenge area", "band": "band", "status": "status",
+                             "verified": "verified", "q": "free-text search"}},
+    "nb": {"filters": "Filtre", "citation": "Kildehenvisning", "filter": "filter", "value": "verdi",
+           "none": "(ingen)", "all rows": "alle rader", "lang": "språk", "rows": "rader", "permalink": "permalenke",
+           "generated": "laget", "source": "kilde", "licence": "lisens", "no source": "(ingen kilde)",
+           "not stated": "ikke oppgitt av kilden", "cite": "slik siterer du dashbordet",
+           "cite text": "{name}. {link} (hentet {date})", "illustrative": "illustrative tall",
+           "illustrative text": "Rader med status illustrative er ikke målinger.",
+           "definition pending": "Definisjon ikke lagt inn ennå", "yes": "ja", "no": "nei",
+           "meta": ["kode", "navn (bokmål)", "navn (engelsk)", "definisjon", "enhet", "retning", "type", "dimensjon",
+                    "underdimensjon", "kategori", "delindikatorer", "bærekraftsmål (ITU)", "bærekraftsmål (KS)",
+                    "gyldig område", "største sum av delene"],
+           "direction": {"higher": "høyere er bedre", "lower": "lavere er bedre", "none": "ingen retning"},
+           "type": {"core": "kjerneindikator", "advanced": "avansert indikator"},
+           "filters names": {"municipality": "kommune", "year": "år", "dimension": "dimensjon",
+                             "sub_dimension": "underdimensjon", "category": "kategori",
+                             "challenge_area": "utfordringsområde", "band": "poengklasse", "status": "status",
+                             "verified": "verifisert", "q": "fritekstsøk"}},
+}
+
+
 def _kpi_rows(catalogue: Catalogue, codes: list[str], lang: str) -> list[list]:
+    labels = SHEET_LABELS["nb" if lang == "nb" else "en"]
     rows = []
     for code in codes:
         k = catalogue[code]
         rows.append([
-            k.code, k.name_nb, k.name_en, k.definition(lang) or ("Definisjon ikke lagt inn ennå" if lang == "nb"
-                                                               else "Definition pending"),
-            k.unit(lang), k.direction, k.type, DIMENSIONS[k.dimension][0 if lang == "en" else 1],
+            k.code, k.name_nb, k.name_en, k.definition(lang) or labels["definition pending"],
+            k.unit(lang), labels["direction"].get(k.direction, k.direction), labels["type"].get(k.type, k.type),
+            DIMENSIONS[k.dimension][0 if lang == "en" else 1],
             SUB_DIMENSIONS[k.sub_dimension_code][0 if lang == "en" else 1],
             CATEGORIES[k.category_code][0 if lang == "en" else 1],
             "; ".join(f"{dp.slug}: {dp.label(lang)}" for dp in k.data_points),
@@ -232,14 +290,27 @@ def _kpi_rows(catalogue: Catalogue, codes: list[str], lang: str) -> list[list]:
     return rows
 
 
+def _linked(sheet, text: str):
+    """A cell holding ``text`` (neutralised), a hyperlink to the first http(s) address in it when there is one."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=neutralise(xml_safe(text)))
+    m = URL_RE.search(text)
+    if m:
+        cell.hyperlink = m.group(0)
+        cell.style = "Hyperlink"
+    return cell
+
+
 def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context) -> bytes:
-    """Sheets Data, Metadata, Filters and Citation; numbers are number cells, text is neutralised."""
+    """Sheets Data, Metadata, Filters and Citation (Filtre and Kildehenvisning in Norwegian); numbers are number
+    cells, text is neutralised."""
     from openpyxl import Workbook
 
     if len(frame) > XLSX_MAX_ROWS:
         raise TooLarge(f"{len(frame)} rows do not fit in one XLSX sheet (at most {XLSX_MAX_ROWS}); "
                        "use CSV or Parquet, which are always complete")
-    nb = ctx.lang == "nb"
+    lab = SHEET_LABELS["nb" if ctx.lang == "nb" else "en"]
     wb = Workbook(write_only=True)
     data = wb.create_sheet("Data")
     cols = list(EXPORT_COLUMNS)
@@ -260,34 +331,31 @@ def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context) -> bytes:
                 row.append(neutralise(xml_safe(str(v))) if v != "" else None)
         data.append(row)
     meta = wb.create_sheet("Metadata")
-    meta.append(["code", "name_nb", "name_en", "definition", "unit", "direction", "type", "dimension",
-                 "sub_dimension", "category", "data_points", "sdg_itu", "sdg_ks", "valid_range", "parts_sum_max"])
+    meta.append(lab["meta"])
     codes = [k.code for k in catalogue if k.code in set(frame["kpi_code"])]
     for r in _kpi_rows(catalogue, codes, ctx.lang):
         meta.append([neutralise(xml_safe(x)) for x in r])
-    filt = wb.create_sheet("Filters")
-    filt.append(["filter" if not nb else "filter", "value" if not nb else "verdi"])
+    filt = wb.create_sheet(lab["filters"])
+    filt.append([lab["filter"], lab["value"]])
     if not ctx.filters:
-        filt.append(["(none)" if not nb else "(ingen)", "all rows" if not nb else "alle rader"])
+        filt.append([lab["none"], lab["all rows"]])
     for k, v in ctx.filters.items():
-        filt.append([k, neutralise(xml_safe(v))])
-    filt.append(["lang", ctx.lang])
-    filt.append(["rows", len(frame)])
-    filt.append(["permalink", neutralise(ctx.permalink)])
-    filt.append(["generated", ctx.generated])
-    cite = wb.create_sheet("Citation")
-    cite.append(["source", "rows", "licence"])
+        filt.append([lab["filters names"].get(k, k), neutralise(xml_safe(v))])
+    filt.append([lab["lang"], ctx.lang])
+    filt.append([lab["rows"], len(frame)])
+    filt.append([lab["permalink"], _linked(filt, ctx.permalink)])
+    filt.append([lab["generated"], ctx.generated])
+    cite = wb.create_sheet(lab["citation"])
+    cite.append([lab["source"], lab["rows"], lab["licence"]])
     counts = frame["source"].value_counts()
     for src, n in sorted(counts.items(), key=lambda x: (-x[1], x[0])):
-        licence = ("ikke oppgitt av kilden" if nb else "not stated by the source")
-        cite.append([neutralise(xml_safe(src) or ("(ingen kilde)" if nb else "(no source)")), int(n), licence])
+        cite.append([_linked(cite, in_language(src, ctx.lang)[0]) if src else lab["no source"], int(n),
+                     lab["not stated"]])
     cite.append([])
-    cite.append(["how to cite this dashboard" if not nb else "slik siterer du dashbordet",
-                 neutralise(f"{DASHBOARD_NAME}. {ctx.permalink} (hentet {ctx.generated})" if nb else
-                            f"{DASHBOARD_NAME}. {ctx.permalink} (retrieved {ctx.generated})")])
-    cite.append(["illustrative data" if not nb else "illustrative data",
-                 "Rader med status illustrative er ikke målinger." if nb else
-                 "Rows with status illustrative are not measurements."])
+    cite.append([lab["cite"], neutralise(lab["cite text"].format(name=DASHBOARD_NAMES[ctx.lang if ctx.lang == "nb"
+                                                                                       else "en"],
+                                                                 link=ctx.permalink, date=ctx.generated))])
+    cite.append([lab["illustrative"], lab["illustrative text"]])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

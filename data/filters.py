@@ -71,6 +71,16 @@ class Filters:
         return out
 
 
+def reversed_years(raw: object) -> tuple[int, int] | None:
+    """``"2023-2019"`` -> (2023, 2019): a range whose first year is after its last (a choice the pages keep
+    visible with a notice, instead of swapping it silently)."""
+    m = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", str(raw or "").strip())
+    if not m or not m.group(1).isascii():
+        return None
+    a, b = int(m.group(1)), int(m.group(2))
+    return (a, b) if a > b and YEAR_MIN <= b and a <= YEAR_MAX else None
+
+
 def _items(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
 

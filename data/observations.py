@@ -263,7 +263,10 @@ def validate_table(table: Table, catalogue: Catalogue,
         out["kpi_code"].append(kpi.code)
         out["data_point"].append(dp)
         out["value"].append(value)
-        out["unit"].append(r["unit"].strip())
+        unit = r["unit"].strip()
+        if unit and unit == kpi.unit("nb", dp) != kpi.unit("en", dp):  # a Norwegian export's unit, read back
+            unit = kpi.unit("en", dp)
+        out["unit"].append(unit)
         out["target"].append(target)
         out["target_na"].append(target_na)
         out["band"].append(band)

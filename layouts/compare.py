@@ -13,7 +13,7 @@ from data.taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSION
 
 from . import ids
 from .challenges import unit_label
-from .components import band_badge, data_table, illustrative_banner, notices, status_label
+from .components import band_badge, data_table, illustrative_banner, notices, plain_text, status_label
 from .figures import band_matrix
 from .formatting import fmt_signed, fmt_value, year_text
 from .i18n import BAND_SYMBOLS, t
@@ -89,6 +89,8 @@ def form(lang: str, munis, chosen: list[str], all_years: list[int], year_from: i
         ], className="control"),
     ], className="controls"), className="controls-form", role="search", **{"aria-label": t("cmp.legend", lang)})
 
+
+NO_CITY = "none"  # ?municipality=none: the user unticked every city (kept visible, not replaced by all of them)
 
 STATE_SYMBOLS = {"no_band": "□", "no_benchmark": "◇", "not_reported": "✕", "no_value": "✕", "missing": "–"}
 ILLUSTRATIVE_MARK = "*"
@@ -201,7 +203,7 @@ def matrix_block(units: list[tuple[str, str]], rows: pd.DataFrame, catalogue: Ca
                 value = f"{fmt_value(r.value, lang)} {kpi.unit(lang, dp)}"
             what = t(f"band.{int(r.band_used)}", lang) if state.startswith("band") else t(f"cmp.state.{state}", lang)
             h_row.append(f"{names.get(m, m)} {year_text(r.year, r.year_basis, lang)} – {label}: {value}; {what}; "
-                         f"{t('status.' + str(r.status), lang)}; {t('kpi.source', lang)}: {r.source or '–'}")
+                         f"{t('status.' + str(r.status), lang)}; {t('kpi.source', lang)}: {plain_text(r.source, lang) or '–'}")
             cells.append(_cell(r, state, catalogue, lang))
         states.append(s_row)
         texts.append(x_row)
@@ -278,6 +280,13 @@ def yoy_block(years: list[int], rows: pd.DataFrame, catalogue: Catalogue, lang: 
 
 
 MAX_MATRIX_CITIES = 12  # the matrix is read cell by cell: more columns help no one and cost every other user
+
+
+def blocked(f: Filters, lang: str, munis, all_years, param_notices, shown_years: tuple[int, int]) -> list:
+    """No city ticked, or a "from" year after the "to" year: the notice, and the form still showing the choice."""
+    return [notices(param_notices, lang), html.H1(t("cmp.title", lang)), html.P(t("cmp.intro", lang),
+                                                                                className="lead-text"),
+            form(lang, munis, list(f.municipality), all_years, shown_years[0], shown_years[1], scope_of(f))]
 
 
 def layout(f: Filters, units, rows, years, yoy_rows, catalogue: Catalogue, lang: str, munis, all_years,

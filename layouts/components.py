@@ -7,6 +7,8 @@ import math
 import dash_bootstrap_components as dbc
 from dash import html
 
+from data.texts import in_language, split_urls
+
 from . import ids
 from .formatting import fmt_pct
 from .i18n import BAND_SYMBOLS, t
@@ -21,6 +23,24 @@ def band_badge(band: int | None, lang: str) -> html.Span:
         [html.Span(BAND_SYMBOLS[b], className="band-symbol", **{"aria-hidden": "true"}), " ", t(f"band.{b}", lang)],
         className=f"band band-{b}",
     )
+
+
+def data_text(text: object, lang: str, empty: str = "–"):
+    """A note or source from the data, in the page's language when the translation table knows it; addresses
+    become links (http and https only; the text itself is never read as markup)."""
+    shown, _ = in_language(text, lang)
+    if not shown:
+        return empty
+    pieces = split_urls(shown)
+    if not any(is_url for _, is_url in pieces):
+        return shown
+    return html.Span([html.A(p, href=p, className="source-link")
+                      if is_url else p for p, is_url in pieces])
+
+
+def plain_text(text: object, lang: str) -> str:
+    """The same text as ``data_text`` for places that take plain text only (hover labels, sentences)."""
+    return in_language(text, lang)[0]
 
 
 def status_label(status: str, lang: str) -> html.Span:
@@ -49,8 +69,15 @@ def data_table(caption: str, header: list[str], rows: list[list], numeric: set[i
         ]) for r in rows
     ])
     kw = {"id": table_id} if table_id else {}
-    return html.Div(html.Table([html.Caption(caption), head, body], className="table table-sm data-table", **kw),
-                    className="table-responsive", tabIndex=0, role="region", **{"aria-label": caption})
+    return scroll_region(html.Table([html.Caption(caption), head, body], className="table table-sm data-table", **kw),
+                         caption)
+
+
+def scroll_region(table, label: str) -> html.Div:
+    """A wide table scrolls inside its own region: labelled, reachable by keyboard, with shadows at the edges
+    that have more to show (CSS) as the visible cue."""
+    return html.Div(table, className="table-responsive", tabIndex=0, role="region",
+                    **{"aria-label": label, "data-scroll-region": "table"})
 
 
 def score_text(pct: float | None, lang: str) -> str:
@@ -69,14 +96,16 @@ def illustrative_banner(lang: str, compact: bool = False) -> html.Div:
     )
 
 
-def notices(items: list[tuple[str, str]], lang: str) -> html.Div | None:
+def notices(items: list[tuple], lang: str) -> html.Div | None:
+    """``(parameter, value)`` for an invalid value (the default is shown instead), or ``(parameter, value, key)``
+    for a choice that cannot be met, with its own message."""
     if not items:
         return None
-    return html.Div(
-        [html.Strong(t("notice.title", lang)),
-         html.Ul([html.Li(t("notice.invalid", lang, param=p, value=v)) for p, v in items])],
-        className="param-notice", role="status",
-    )
+    lines = [t(it[2], lang, value=it[1]) if len(it) > 2 else t("notice.invalid", lang, param=it[0], value=it[1])
+             for it in items]
+    title = "notice.title" if any(len(it) == 2 for it in items) else "notice.choice"
+    return html.Div([html.Strong(t(title, lang)), html.Ul([html.Li(x) for x in lines])],
+                    className="param-notice", role="status")
 
 
 def controls(lang: str, munis: list[tuple[str, str]], years: list[int] | None, muni: str, year: int | None,

@@ -16,17 +16,19 @@ from data.observations import STATUSES
 from data.taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSIONS, name_of
 
 from . import ids
-from .components import band_badge, illustrative_banner, notices, status_label
+from .components import band_badge, data_text, illustrative_banner, notices, scroll_region, status_label
 from .formatting import fmt_number, fmt_value, year_text
 from .i18n import t
 from .urls import with_params
 
 PAGE_SIZE = 50
 SORTABLE = ("kpi_code", "municipality_name", "year", "value", "band_used", "status", "dimension", "category")
-COLUMNS = ("kpi_code", "kpi_name", "dimension", "sub_dimension", "category", "challenge_area", "municipality_name",
-           "year", "data_point", "value", "unit", "target", "band_used", "points", "status", "verified", "quality",
-           "source")
-NUMERIC_COLS = {"year", "value", "target", "points"}
+# what the table shows in columns (visible at 1280 px); the rest of a row opens in its "details" cell
+COLUMNS = ("kpi_code", "municipality_name", "year", "data_point", "value", "unit", "target", "band_used", "status",
+           "details")
+DETAILS = ("dimension", "sub_dimension", "category", "challenge_area", "points", "verified", "quality", "source",
+           "note")
+NUMERIC_COLS = {"year", "value", "target"}
 
 
 def parse_sort(raw: str | None) -> tuple[str, bool, bool]:
@@ -74,16 +76,38 @@ def _select(param: str, label: str, options: list[tuple[str, str]], value: str, 
     ], className="control")
 
 
-def filter_controls(f: Filters, lang: str, munis, years: list[int], q: str) -> html.Div:
+def _cities(chosen: tuple[str, ...], munis, lang: str) -> html.Div:
+    """Several municipalities: a disclosure whose summary says the choice in words, holding a checkbox list."""
+    names = dict(munis)
+    said = ", ".join(names.get(c, c) for c in chosen) if chosen else t("data.cities.all", lang)
+    return html.Div(html.Details([
+        html.Summary([html.Span(t("controls.municipality", lang), className="form-label d-block"),
+                      html.Span(said, className="multi-summary")], id="data-cities-summary"),
+        html.Fieldset([
+            html.Legend(t("data.cities.legend", lang), className="visually-hidden"),
+            dbc.Checklist(id=ids.url_param("cities"), value=list(chosen),
+                          options=[{"label": n, "value": c} for c, n in munis], className="multi-list"),
+        ]),
+    ], className="multi-choice", id="data-cities"), className="control control-wide")
+
+
+def _years(year_from: str, year_to: str, years: list[int], lang: str) -> list[html.Div]:
+    opts = [{"label": str(y), "value": str(y)} for y in years]
+    return [html.Div([
+        dbc.Label(t(f"cmp.{key}", lang), html_for=ids.dom_id(ids.url_param(key))),
+        dbc.Select(id=ids.url_param(key), value=value, options=opts),
+    ], className="control control-year") for key, value in (("year_from", year_from), ("year_to", year_to))]
+
+
+def filter_controls(f: Filters, lang: str, munis, years: list[int], q: str, shown_years: tuple[str, str]) -> html.Div:
     p = f.as_params()
     subs = [(k, name_of(SUB_DIMENSIONS, k, lang)) for k in SUB_DIMENSIONS]
     cats = [(k, f"{name_of(CATEGORIES, k, lang)} ({name_of(SUB_DIMENSIONS, k.rsplit(':', 1)[0].strip(), lang)})")
             for k in CATEGORIES]
     return html.Div(html.Fieldset([
         html.Legend(t("data.filters", lang), className="visually-hidden"),
-        _select("cities", t("controls.municipality", lang), list(munis), p.get("municipality", ""), lang),
-        _select("year", t("controls.year", lang), [(str(y), str(y)) for y in reversed(years)], p.get("year", ""),
-                lang),
+        _cities(f.municipality, munis, lang),
+        *_years(shown_years[0], shown_years[1], years, lang),
         _select("dimension", t("table.dimension", lang), [(k, name_of(DIMENSIONS, k, lang)) for k in DIMENSIONS],
                 p.get("dimension", ""), lang),
         _select("sub_dimension", t("cmp.scope.sub_dimension", lang), subs, p.get("sub_dimension", ""), lang),
@@ -102,6 +126,48 @@ def filter_controls(f: Filters, lang: str, munis, years: list[int], q: str) -> h
                       autoComplete="off"),
         ], className="control control-wide"),
     ], className="controls"), className="controls-form", role="search", **{"aria-label": t("data.filters", lang)})
+
+
+def chips(f: Filters, search: str, munis, lang: str) -> html.Div | None:
+    """The choice in words, one chip per filter, each a link that removes it."""
+    names = dict(munis)
+    p = f.as_params()
+    out = []
+
+    def chip(param: str, label: str, text: str, **drop) -> html.Li:
+        href = "/data" + with_params(search, page=None, **({param: None} | drop))
+        return html.Li(dcc.Link([html.Span(f"{label}: ", className="chip-label"), text,
+                                 html.Span(" ✕", **{"aria-hidden": "true"}),
+                                 html.Span(f" ({t('data.chip.remove', lang)})", className="visually-hidden")],
+                                href=href, className="chip"))
+
+    if f.municipality:
+        out.append(chip("municipality", t("controls.municipality", lang),
+                        ", ".join(names.get(c, c) for c in f.municipality)))
+    if f.year_from is not None:
+        text = str(f.year_from) if f.year_from == f.year_to else f"{f.year_from}–{f.year_to}"
+        out.append(chip("year", t("controls.year", lang), text))
+    for param, table, key in (("dimension", DIMENSIONS, "table.dimension"),
+                              ("sub_dimension", SUB_DIMENSIONS, "cmp.scope.sub_dimension"),
+                              ("category", CATEGORIES, "cmp.scope.category"),
+                              ("challenge_area", CHALLENGE_AREAS, "cmp.scope.challenge_area")):
+        chosen = getattr(f, param)
+        if chosen:
+            out.append(chip(param, t(key, lang), ", ".join(name_of(table, c, lang) for c in chosen)))
+    if "band" in p:
+        out.append(chip("band", t("table.band", lang), ", ".join(t(f"band.{b}", lang) for b in p["band"].split(","))))
+    if "status" in p:
+        out.append(chip("status", t("table.status", lang),
+                        ", ".join(t(f"status.{x}", lang) for x in p["status"].split(","))))
+    if "verified" in p:
+        out.append(chip("verified", t("kpi.col.verified", lang), t(f"verified.{p['verified']}", lang)))
+    if f.q:
+        out.append(chip("q", t("data.search", lang), f"«{f.q}»" if lang == "nb" else f"“{f.q}”"))
+    if not out:
+        return None
+    return html.Div([html.Span(t("data.chips", lang), className="chips-lead", id="data-chips-lead"),
+                     html.Ul(out, className="chips", **{"aria-labelledby": "data-chips-lead"})],
+                    className="chip-row", id="data-chips")
 
 
 def _export_menu(f: Filters, lang: str, total: int) -> html.Details:
@@ -141,8 +207,34 @@ def _header(col: str, label: str, search: str, sort_col: str, desc: bool, lang: 
                    scope="col", className=cls, **{"aria-sort": state})
 
 
+def _details(r, kpi, band: int | None, lang: str) -> html.Details:
+    """The rest of a row (framework place, points, verification, source, note), opened per row by keyboard or
+    pointer; its summary names the row for screen readers."""
+    items = [
+        ("dimension", name_of(DIMENSIONS, kpi.dimension, lang)),
+        ("sub_dimension", name_of(SUB_DIMENSIONS, kpi.sub_dimension_code, lang)),
+        ("category", name_of(CATEGORIES, kpi.category_code, lang)),
+        ("challenge_area", ", ".join(name_of(CHALLENGE_AREAS, a, lang) for a in str(r.challenge_area).split(",") if a)
+         or "–"),
+        ("points", "–" if band is None else str(band)),
+        ("verified", t(f"verified.{r.verified or 'unknown'}", lang)),
+        ("quality", r.quality or "–"),
+        ("source", data_text(r.source, lang)),
+        ("note", data_text(r.note, lang)),
+    ]
+    dl = []
+    for key, value in items:
+        dl += [html.Dt(t(f"data.col.{key}", lang)), html.Dd(value)]
+    return html.Details([
+        html.Summary([t("data.details.open", lang),
+                      html.Span(f" {kpi.code}, {r.municipality_name}, {r.year}", className="visually-hidden")]),
+        html.Dl(dl, className="row-details"),
+    ], className="row-more")
+
+
 def layout(rows: pd.DataFrame, total: int, page: int, pages: int, f: Filters, sort_col: str, desc: bool,
-           catalogue: Catalogue, lang: str, munis, years, search: str, param_notices) -> list:
+           catalogue: Catalogue, lang: str, munis, years, search: str, param_notices,
+           shown_years: tuple[str, str] | None = None) -> list:
     content: list = []
     if (rows["status"] == "illustrative").any() if len(rows) else False:
         content.append(illustrative_banner(lang))
@@ -151,18 +243,23 @@ def layout(rows: pd.DataFrame, total: int, page: int, pages: int, f: Filters, so
         content.append(n)
     first = (page - 1) * PAGE_SIZE + 1 if total else 0
     last = min(page * PAGE_SIZE, total)
+    shown_years = shown_years or (str(f.year_from or (years[0] if years else "")),
+                                  str(f.year_to or (years[-1] if years else "")))
+    count = (t("data.count", lang, n=fmt_number(total, lang, 0), first=fmt_number(first, lang, 0),
+               last=fmt_number(last, lang, 0)) if total else t("data.none", lang))
     content += [
         html.H1(t("data.title", lang)),
         html.P(t("data.intro", lang), className="lead-text"),
-        filter_controls(f, lang, munis, years, f.q),
+        filter_controls(f, lang, munis, years, f.q, shown_years),
+        chips(f, search, munis, lang),
         html.Div([
-            html.P(t("data.count", lang, n=fmt_number(total, lang, 0), first=fmt_number(first, lang, 0),
-                     last=fmt_number(last, lang, 0)), id="data-count", className="result-count", role="status"),
+            html.P(count, id="data-count", className="result-count", role="status"),
             dcc.Link(t("data.reset", lang), href="/data" + with_params("", lang=None if lang == "nb" else lang),
                      className="reset-link"),
         ], className="data-summary"),
-        _export_menu(f, lang, total),
     ]
+    if total:  # an empty result offers no download
+        content.append(_export_menu(f, lang, total))
     head = [_header(c, t(f"data.col.{c}", lang), search, sort_col, desc, lang) for c in COLUMNS]
     body = []
     for r in rows.itertuples(index=False):
@@ -170,35 +267,27 @@ def layout(rows: pd.DataFrame, total: int, page: int, pages: int, f: Filters, so
         dp = kpi.data_point(r.data_point) if r.data_point else None
         band = None if pd.isna(r.band_used) else int(r.band_used)
         cells = [
-            html.Th(dcc.Link(kpi.code, href=f"/indicators/{kpi.slug}" + with_params("", lang=None if lang == "nb"
-                                                                                      else lang)), scope="row"),
-            html.Td(kpi.name(lang)),
-            html.Td(name_of(DIMENSIONS, kpi.dimension, lang)),
-            html.Td(name_of(SUB_DIMENSIONS, kpi.sub_dimension_code, lang)),
-            html.Td(name_of(CATEGORIES, kpi.category_code, lang)),
-            html.Td(", ".join(name_of(CHALLENGE_AREAS, a, lang) for a in str(r.challenge_area).split(",") if a)),
+            html.Th([dcc.Link(kpi.code, href=f"/indicators/{kpi.slug}" + with_params("", lang=None if lang == "nb"
+                                                                                       else lang)),
+                     html.Span(kpi.name(lang), className="kpi-name")], scope="row", className="kpi-cell"),
             html.Td(r.municipality_name),
             html.Td(year_text(r.year, r.year_basis, lang), className="num"),
-            html.Td(dp.label(lang) if dp else ""),
-            html.Td(fmt_value(r.value, lang), className="num"),
+            html.Td(dp.label(lang) if dp else "–"),
+            html.Td(fmt_value(r.value, lang), className="num value-cell"),
             html.Td(kpi.unit(lang, r.data_point)),
             html.Td("n/a" if r.target_na else fmt_value(r.target, lang), className="num"),
             html.Td(band_badge(band, lang)),
-            html.Td("–" if band is None else str(band), className="num"),
             html.Td(status_label(str(r.status), lang)),
-            html.Td(t(f"verified.{r.verified or 'unknown'}", lang)),
-            html.Td(r.quality),
-            html.Td(r.source, className="long-text"),
+            html.Td(_details(r, kpi, band, lang)),
         ]
         body.append(html.Tr(cells))
     caption = t("data.caption", lang, first=fmt_number(first, lang, 0), last=fmt_number(last, lang, 0),
                 n=fmt_number(total, lang, 0))
     if total:
-        content.append(html.Div(html.Table([html.Caption(caption), html.Thead(html.Tr(head)), html.Tbody(body)],
-                                           className="table table-sm data-table", id="data-table"),
-                                className="table-responsive", tabIndex=0, role="region", **{"aria-label": caption}))
-    else:
-        content.append(html.P(t("data.none", lang), id="data-none", className="empty-result"))
+        content.append(scroll_region(html.Table([html.Caption(caption), html.Thead(html.Tr(head)),
+                                                 html.Tbody(body)], className="table table-sm data-table",
+                                                id="data-table"), caption))
+
     if pages > 1:
         def link(p: int, key: str, link_id: str):
             return dcc.Link(t(key, lang), href="/data" + with_params(search, page=None if p == 1 else p),

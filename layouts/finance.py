@@ -10,7 +10,7 @@ from dash import dcc, html
 from data.finance_view import FinanceView, Series, norm_count
 
 from . import ids
-from .components import data_table, notices
+from .components import data_table, data_text, notices
 from .figures import finance_bars
 from .formatting import fmt_number, fmt_pct, fmt_value
 from .i18n import t
@@ -92,8 +92,7 @@ def _series_table(series: list[Series], lang: str, caption: str, table_id: str) 
     for s in series:
         for r in s.rows.itertuples(index=False):
             rows.append([str(int(r.year)), _label(s, lang), _fmt(_num(r.value), s.unit, lang),
-                         t(f"finance.status.{r.status}", lang), html.Span(str(r.source), className="source-text"),
-                         "" if pd.isna(r.note) else str(r.note)])
+                         t(f"finance.status.{r.status}", lang), data_text(r.source, lang), data_text(r.note, lang, "")])
     head = [t(f"finance.col.{c}", lang) for c in ("year", "entity", "value", "status", "source", "note")]
     return data_table(caption, head, rows, numeric={2}, table_id=table_id)
 
@@ -173,7 +172,7 @@ def layout(view: FinanceView, lang: str, financial_return_2018: float | None, pa
             str(int(r.year)), f"{entity_name(r.municipality_code, r.municipality_name, lang)} ({r.municipality_code})",
             fmt_value(_num(r.result_mnok), lang), fmt_pct(_num(r.result_pct), lang),
             t(f"finance.status.{status}", lang) if isinstance(status, str) else "–",
-            t(f"finance.basis.{r.basis}", lang), html.Span(str(source), className="source-text"), note,
+            t(f"finance.basis.{r.basis}", lang), data_text(source, lang), data_text(note, lang, ""),
         ])
     content.append(data_table(
         t("finance.table.caption", lang),

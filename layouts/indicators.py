@@ -11,7 +11,16 @@ from data.indicators import HORIZON, Pace
 from data.taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS, name_of
 
 from . import ids
-from .components import band_badge, controls, data_table, illustrative_banner, notices, status_label
+from .components import (
+    band_badge,
+    controls,
+    data_table,
+    data_text,
+    illustrative_banner,
+    notices,
+    plain_text,
+    status_label,
+)
 from .figures import kpi_series
 from .formatting import fmt_number, fmt_signed, fmt_value, year_label, year_text
 from .i18n import t
@@ -97,7 +106,7 @@ def _series_traces(kpi: KPI, rows: pd.DataFrame, lang: str) -> list[dict]:
         targets = r[r["target"].notna() & ~r["target_na"]]
         hover = [
             f"{label} {year_text(x.year, x.year_basis, lang)}: {fmt_value(x.value, lang)} {kpi.unit(lang, unit)} – "
-            f"{t('status.' + str(x.status), lang)} – {t('kpi.source', lang)}: {x.source or '–'}"
+            f"{t('status.' + str(x.status), lang)} – {t('kpi.source', lang)}: {plain_text(x.source, lang) or '–'}"
             for x in r.itertuples(index=False)
         ]
         traces.append({
@@ -140,12 +149,12 @@ def _values_table(kpi: KPI, rows: pd.DataFrame, lang: str, municipality: str) ->
             f"{fmt_value(r.value, lang)} {kpi.unit(lang, r.data_point)}" if not pd.isna(r.value) else "–",
             target, band_badge(None if pd.isna(r.band_used) else int(r.band_used), lang),
             status_label(str(r.status), lang), t(f"verified.{r.verified or 'unknown'}", lang), r.quality or "–",
-            r.source or "–",
+            data_text(r.source, lang), data_text(r.note, lang),
         ])
     head = [t(f"kpi.col.{c}", lang) for c in ("year", "data_point", "value", "target", "band", "status", "verified",
-                                               "quality", "source")]
+                                               "quality", "source", "note")]
     return data_table(t("kpi.table.caption", lang, name=kpi.name(lang), municipality=municipality), head, out,
-                      numeric={2, 3}, table_id="kpi-values-table", long_text={8})
+                      numeric={2, 3}, table_id="kpi-values-table", long_text={8, 9})
 
 
 def _pace_block(kpi: KPI, paces: list[Pace], lang: str, municipality: str) -> list:
@@ -193,7 +202,7 @@ def _peers_table(kpi: KPI, peers: pd.DataFrame, lang: str) -> list:
             r.municipality_name, year_text(r.year, r.year_basis, lang), dp.label(lang) if dp else "–",
             f"{fmt_value(r.value, lang)} {kpi.unit(lang, r.data_point)}" if not pd.isna(r.value) else "–",
             band_badge(None if pd.isna(r.band_used) else int(r.band_used), lang), status_label(str(r.status), lang),
-            r.source or "–",
+            data_text(r.source, lang),
         ])
     head = [t(f"kpi.col.{c}", lang) for c in ("municipality", "year", "data_point", "value", "band", "status",
                                                "source")]
@@ -227,7 +236,7 @@ def _metadata(kpi: KPI, rows: pd.DataFrame, lang: str) -> html.Section:
         ("kpi.meta.direction", "; ".join(directions)),
         ("kpi.meta.sdg_itu", sdg_itu),
         ("kpi.meta.sdg_ks", sdg_ks + (f" (KS: {', '.join(kpi.ks_ids)})" if kpi.ks_ids else "")),
-        ("kpi.meta.source", latest["source"] if latest is not None and latest["source"] else "–"),
+        ("kpi.meta.source", data_text(latest["source"], lang) if latest is not None else "–"),
         ("kpi.meta.verified", t(f"verified.{latest['verified'] or 'unknown'}", lang) if latest is not None else "–"),
         ("kpi.meta.quality", latest["quality"] if latest is not None and latest["quality"] else "–"),
     ]

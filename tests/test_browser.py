@@ -282,15 +282,19 @@ def test_brw016_analyst_filters_exports_and_the_file_matches_the_table(live_serv
     import io
 
     page = open_page(page_factory, f"{live_server.url}/data")
-    page.select_option(ctl("cities"), "1149")
+    expect(page.locator("#data-cities-summary")).to_contain_text("Alle kommuner")
+    page.locator("#data-cities-summary").click()
+    page.locator(ctl("cities")).get_by_label("Karmøy").check()
     expect(page).to_have_url(re.compile("municipality=1149"), timeout=20000)
     expect(page.locator("#data-count")).to_contain_text("14 rader", timeout=20000)  # the page is redrawn
-    expect(page.locator(ctl("cities"))).to_have_value("1149")
+    expect(page.locator("#data-cities-summary")).to_contain_text("Karmøy")  # the choice in words
+    expect(page.locator("#data-chips")).to_contain_text("Kommune: Karmøy")
     page.select_option(ctl("dimension"), "EC")
     expect(page).to_have_url(re.compile("dimension=EC"), timeout=20000)
     expect(page.locator("#data-count")).to_contain_text("14 rader", timeout=20000)
-    codes = page.locator("#data-table tbody th").all_inner_texts()
-    values = page.locator("#data-table tbody tr td:nth-child(10)").all_inner_texts()
+    expect(page.locator("#data-chips")).to_contain_text("Dimensjon: Økonomi")
+    codes = page.locator("#data-table tbody th a").all_inner_texts()
+    values = page.locator("#data-table tbody tr td.value-cell").all_inner_texts()
     assert len(codes) == 14
     # sorting by value keeps the filter and the count
     page.locator("#data-table thead a", has_text="Verdi").click()
@@ -311,6 +315,45 @@ def test_brw016_analyst_filters_exports_and_the_file_matches_the_table(live_serv
     table_values = sorted(float(v.replace("\u202f", "").replace(",", ".")) for v in values if v != "–")
     file_values = sorted(float(r["value"].replace(",", ".")) for r in rows if r["value"])
     assert table_values == pytest.approx(file_values, abs=0.005)  # the table rounds to two decimals
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_brw016b_data_values_in_view_at_1280_and_several_municipalities_and_years(live_server, page_factory, lang):
+    """At 1280 px the value, unit, band and status columns are on screen without sideways scrolling; source
+    and note open per row; several municipalities and a from-to pair; "from" after "to" stays visible with a
+    notice and no rows, and nothing to download."""
+    page = open_page(page_factory, f"{live_server.url}/data?lang={lang}", width=1280)
+    for col in ("td.value-cell", "td:nth-child(6)", "td:nth-child(8)", "td:nth-child(9)", "td:nth-child(10)"):
+        box = page.locator(f"#data-table tbody tr >> nth=0 >> {col}").bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1280, (col, box)
+    region = page.locator("[data-scroll-region]:has(#data-table)")
+    assert region.evaluate("e => e.scrollWidth <= e.clientWidth + 1")  # no sideways scrolling at 1280
+    first = page.locator("#data-table tbody tr >> nth=0")
+    first.locator("details summary").click()
+    expect(first.locator(".row-details")).to_be_visible()
+    expect(first.locator(".row-details")).to_contain_text("Kilde" if lang == "nb" else "Source")
+    page.locator("#data-cities-summary").click()
+    page.locator(ctl("cities")).get_by_label("Karmøy").check()
+    expect(page).to_have_url(re.compile("municipality=1149"), timeout=20000)
+    page.locator("#data-cities-summary").click()
+    page.locator(ctl("cities")).get_by_label("Stavanger").check()
+    expect(page).to_have_url(re.compile("municipality=1149%2C1103"), timeout=20000)
+    expect(page.locator("#data-cities-summary")).to_contain_text("Karmøy, Stavanger")
+    munis = set(page.locator("#data-table tbody td:nth-child(2)").all_inner_texts())
+    assert munis == {"Karmøy", "Stavanger"}
+    page.select_option(ctl("year_to"), "2020")
+    expect(page).to_have_url(re.compile("year=2019-2020"), timeout=20000)
+    expect(page.locator("#data-chips")).to_contain_text("2019–2020", timeout=20000)
+    expect(page.locator("#data-table tbody td:nth-child(2) >> nth=0")).to_have_text("Karmøy")
+    assert set(page.locator("#data-table tbody td:nth-child(2)").all_inner_texts()) == {"Karmøy"}
+    page.select_option(ctl("year_from"), "2021")
+    expect(page).to_have_url(re.compile("year=2021-2020"), timeout=20000)
+    expect(page.locator(".param-notice")).to_contain_text("2021-2020", timeout=20000)
+    assert page.locator(ctl("year_to")).input_value() == "2020"  # the choice stays as made
+    assert page.locator(ctl("year_from")).input_value() == "2021"
+    assert page.locator("#data-table").count() == 0 and page.locator("#export-menu").count() == 0
+    expect(page.locator("#data-count")).to_contain_text("Ingen rader" if lang == "nb" else "No rows")
+    assert axe_violations(page) == []
 
 
 def test_brw017_indicator_views_survive_a_copied_link(live_server, page_factory):
@@ -405,7 +448,7 @@ def test_brw019_url_controls_write_the_query_string_in_the_browser(live_server, 
     assert nxt("", [_ctl_item("municipality", "1149"), _ctl_item("year", "2021")], shown) is None
     # the compare page's own controls map onto the contract's parameters
     cmp_shown = {"cities": "3203,1149", "municipality": "3203,1149", "year_from": "2019", "year_to": "2023",
-                 "scope": "challenge_area:transport", "focus": "3203"}
+                 "scope": "challenge_area:transport", "focus": "3203", "no_city": "none"}
     base = [_ctl_item("cities", ["3203", "1149"]), _ctl_item("year_from", "2019"), _ctl_item("year_to", "2023"),
             _ctl_item("scope", "challenge_area:transport"), _ctl_item("focus", "3203")]
 
@@ -416,7 +459,10 @@ def test_brw019_url_controls_write_the_query_string_in_the_browser(live_server, 
 
     assert with_change(0, ["3203", "1149", "1103"]) == "?municipality=3203%2C1149%2C1103&challenge_area=transport"
     assert with_change(1, "2021") == "?municipality=3203%2C1149&year=2021-2023&challenge_area=transport"
-    assert with_change(2, "2017") == "?municipality=3203%2C1149&year=2017-2019&challenge_area=transport"
+    # a "from" after the "to" is kept as chosen (the server answers with a notice), never swapped silently
+    assert with_change(2, "2017") == "?municipality=3203%2C1149&year=2019-2017&challenge_area=transport"
+    # unticking the last city asks for "no city" (a notice), not for every city
+    assert with_change(0, []) == "?municipality=none&challenge_area=transport"
     assert with_change(3, "dimension:EC") == "?municipality=3203%2C1149&dimension=EC"
     assert with_change(3, "all") == "?municipality=3203%2C1149"
     assert with_change(4, "1149") == "?municipality=1149%2C3203&challenge_area=transport"

@@ -158,21 +158,24 @@ def test_exp004_neutralise_keeps_negative_numbers_and_plain_text():
 def test_exp005_xlsx_has_four_sheets_and_its_permalink_reopens_the_view(client):
     r = client.get(f"/api/v1/observations.xlsx?{KARMOY_EC}&lang=nb")
     wb = load_workbook(io.BytesIO(r.data))
-    assert wb.sheetnames == ["Data", "Metadata", "Filters", "Citation"]
+    assert wb.sheetnames == ["Data", "Metadata", "Filtre", "Kildehenvisning"]  # a Norwegian export is Norwegian
     n = wb["Data"].max_row - 1
     meta_codes = [row[0] for row in wb["Metadata"].iter_rows(min_row=2, values_only=True)]
     data_codes = {row[3] for row in wb["Data"].iter_rows(min_row=2, values_only=True)}
     assert set(meta_codes) == data_codes and len(meta_codes) == len(data_codes)
-    filters = {row[0]: row[1] for row in wb["Filters"].iter_rows(min_row=2, values_only=True)}
-    assert filters["municipality"] == "1149" and filters["dimension"] == "EC" and filters["rows"] == n
-    link = urlsplit(filters["permalink"])
+    filters = {row[0]: row[1] for row in wb["Filtre"].iter_rows(min_row=2, values_only=True)}
+    assert filters["kommune"] == "1149" and filters["dimensjon"] == "EC" and filters["rader"] == n
+    assert wb["Filtre"]["B6"].hyperlink.target == filters["permalenke"]  # the permalink is a link
+    link = urlsplit(filters["permalenke"])
     assert link.path == "/data"
     params = dict(parse_qsl(link.query))
     assert client.get(link.path + "?" + link.query).status_code == 200
     again = client.get("/api/v1/observations.json?" + "&".join(f"{k}={v}" for k, v in params.items())).get_json()
     assert again["total"] == n
-    cite = [row for row in wb["Citation"].iter_rows(values_only=True)]
-    assert any("Verification Report, Karmøy" in str(row[0]) for row in cite)
+    cite = [row for row in wb["Kildehenvisning"].iter_rows(values_only=True)]
+    assert any(c.hyperlink is not None and c.hyperlink.target.startswith("https://www.itu.int/")
+               for row in wb["Kildehenvisning"].iter_rows() for c in row)  # sources are links
+    assert any("Verification Report (verifiseringsrapport), Karmøy" in str(row[0]) for row in cite)  # in Norwegian
     assert any(row and row[0] == "slik siterer du dashbordet" for row in cite)
     assert not any("CC BY" in str(row) for row in cite)  # no licence is invented
 
@@ -252,7 +255,7 @@ def test_exp009_export_command_writes_the_same_file_as_the_api(client, data_dir,
     assert pq_out.read_bytes() == client.get("/api/v1/observations.parquet").data
     x = tmp_path / "a.xlsx"
     assert cli.main(["export", "--format", "xlsx", "--year", "2020", "-o", str(x)]) == 0
-    assert load_workbook(x).sheetnames == ["Data", "Metadata", "Filters", "Citation"]
+    assert load_workbook(x).sheetnames == ["Data", "Metadata", "Filters", "Citation"]  # --lang en by default
     assert cli.main(["export", "--format", "csv", "--year", "twenty", "-o", str(tmp_path / "bad.csv")]) == 2
     assert "--year 'twenty'" in capsys.readouterr().err and not (tmp_path / "bad.csv").exists()
 
@@ -279,3 +282,48 @@ def test_exp011_streamed_exports_equal_the_whole_frame_across_chunks(client, mon
     f = pq.ParquetFile(io.BytesIO(small))
     assert f.metadata.num_row_groups > 4
     pd.testing.assert_frame_equal(f.read(use_threads=False).to_pandas(), whole_pq)
+
+
+# words of English that a Norwegian label would never hold (names of reports and places aside)
+ENGLISH_WORDS = {"of", "the", "and", "rows", "source", "filters", "value", "generated", "language",
+                 "retrieved", "citation", "licence", "none", "pending", "higher", "lower", "better", "households",
+                 "inhabitants", "trips", "work", "area", "employment", "services", "hotspots", "interruptions",
+                 "customer", "year", "hours", "minutes", "years", "ratio", "women", "men", "students", "adults",
+                 "deaths", "offences", "beds", "physicians", "tonnes", "litres", "capita", "day", "core", "advanced",
+                 "direction", "code", "name", "unit", "category", "dimension", "how", "cite", "this", "dashboard",
+                 "stated", "no", "yes", "range", "parts", "points", "generated", "measurement", "not"}
+
+
+def _english_in(texts) -> set[str]:
+    import re
+
+    found = set()
+    for text in texts:
+        if text is None or isinstance(text, (int, float)):
+            continue
+        plain = re.sub(r"https?://\S+|U4SSC [A-Z][A-Za-z ]+\b", " ", str(text))  # addresses, report titles
+        found |= {w for w in re.findall(r"[A-Za-z]+", plain.lower()) if w in ENGLISH_WORDS}
+    return found
+
+
+def test_exp012_a_norwegian_export_has_no_english_labels_or_units(client):
+    """Sheet names, the labels of Metadata, Filtre and Kildehenvisning, and the unit column of CSV and XLSX are
+    Norwegian in an nb export (the Data sheet's header is the file contract's column names; names of reports
+    are names). The English export keeps its English labels, so the check can fail."""
+    wb = load_workbook(io.BytesIO(client.get("/api/v1/observations.xlsx?lang=nb").data))
+    labels = list(wb.sheetnames)
+    labels += [c for c in next(wb["Metadata"].iter_rows(values_only=True))]
+    for row in wb["Metadata"].iter_rows(min_row=2, values_only=True):
+        labels += [row[4], row[5], row[6], row[7], row[8], row[9]]  # unit, direction, type, place in the framework
+    labels += [row[0] for row in wb["Filtre"].iter_rows(values_only=True)]
+    labels += [row[0] for row in wb["Kildehenvisning"].iter_rows(values_only=True) if row]
+    labels += [row[2] for row in wb["Kildehenvisning"].iter_rows(min_row=2, values_only=True) if row and row[2]]
+    units = [row[6] for row in wb["Data"].iter_rows(min_row=2, values_only=True)]
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/v1/observations.csv?lang=nb").data.decode("utf-8-sig")),
+                               delimiter=";"))
+    units += [r["unit"] for r in rows]
+    assert _english_in(labels) == set()
+    assert _english_in(units) == set()
+    en = load_workbook(io.BytesIO(client.get("/api/v1/observations.xlsx?lang=en").data))
+    assert "filters" in _english_in(en.sheetnames) and "households" in _english_in(
+        row[6] for row in en["Data"].iter_rows(min_row=2, values_only=True))

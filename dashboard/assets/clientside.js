@@ -68,12 +68,14 @@
   function applyChange(search, param, value, shown) {
     if (value === ANY && ["scope", "focus", "year_from", "year_to"].indexOf(param) < 0) { value = ""; }
     if (param === "municipality") { return withParams(search, {municipality: value, year: null}); }
-    if (param === "cities") { return withParams(search, {municipality: value, page: null}); }
+    // no city ticked: a page that needs one says so (shown.no_city names the value that asks for it);
+    // elsewhere no municipality filter means every municipality
+    if (param === "cities") { return withParams(search, {municipality: value || shownText(shown, "no_city"), page: null}); }
+    // a "from" after the "to" is written as chosen: the server keeps it visible with a notice (never swapped)
     if (param === "year_from" || param === "year_to") {
       var a = param === "year_from" ? value : shownText(shown, "year_from");
       var b = param === "year_to" ? value : shownText(shown, "year_to");
-      if (a && b && a > b) { var swap = a; a = b; b = swap; }
-      return withParams(search, {year: a && b && a !== b ? a + "-" + b : (a || b)});
+      return withParams(search, {year: a && b && a !== b ? a + "-" + b : (a || b), page: null});
     }
     if (param === "scope") {
       var cut = value ? value.indexOf(":") : -1;
