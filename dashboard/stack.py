@@ -112,6 +112,9 @@ http {{
     upstream dashboard {{
         server 127.0.0.1:{upstream_port};
         keepalive 16;
+        # closed by nginx before gunicorn's own keep-alive (5 s) closes it: otherwise a request sent on a
+        # connection gunicorn is closing meets a reset and the user a 502
+        keepalive_timeout 3s;
     }}
 
     server {{

@@ -83,7 +83,8 @@ def index_layout(summaries: list[AreaSummary], catalogue: Catalogue, lang: str, 
     n = notices(param_notices, lang)
     if n is not None:
         content.append(n)
-    content += [html.H1(t("ch.title", lang, municipality=name)), html.P(t("ch.intro", lang), className="lead-text"),
+    content += [html.H1(t("ch.title", lang, municipality=name)), html.P(t("ch.intro", lang) if muni == "3203" else t("ch.intro.other", lang, municipality=name),
+                       className="lead-text", id="ch-intro"),
                 controls(lang, munis, years, muni, year),
                 html.Div([_card(s, catalogue, lang, ylab, params) for s in summaries], className="area-cards")]
     return content

@@ -70,7 +70,7 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
         fig.add_trace(go.Bar(
             x=np.array(s["x"], dtype=float), y=np.array([np.nan if v is None else v for v in s["y"]], dtype=float),
             name=escape_text(s["name"]), text=text, textposition="outside", cliponaxis=False,
-            textfont={"size": 13}, constraintext="none",
+            textfont={"size": 13}, constraintext="both",
             marker={"color": s.get("colour") or ENTITY_COLOURS[i % len(ENTITY_COLOURS)],
                     "line": {"color": "#222", "width": 1},
                     "pattern": {"shape": ["/" if p else "" for p in prelim], "fgcolor": "#ffffff", "solidity": 0.35}},
@@ -91,6 +91,8 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
         yaxis={"title": {"text": unit}, "range": [min(0, ymin * 1.3, ymax * -0.1), max(ymax, 0) * 1.25 or 1], "ticksuffix": " %" if unit == "%" else ""},
         legend={"orientation": "h", "y": -0.25}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
         font={"family": "system-ui, sans-serif", "size": 14}, separators=", " if lang == "nb" else ".,",
+        # a value label is shown only where it fits its bar at a readable size; the hover and the table keep it
+        uniformtext={"minsize": 11, "mode": "hide"},
     )
     return fig
 
@@ -114,14 +116,18 @@ def wheel(nodes: list[dict], lang: str) -> go.Figure:
         hovertext=[escape_text(n["hover"]) for n in nodes], hoverinfo="text", insidetextorientation="radial",
         maxdepth=3, sort=False,
     ))
+    # a segment too small for its label at 11 px shows none (its name, band and value are in the hover and in
+    # the table beside the wheel) instead of text too small to read
     fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=560, paper_bgcolor="#ffffff",
-                      font={"family": "system-ui, sans-serif", "size": 12},
+                      font={"family": "system-ui, sans-serif", "size": 13},
+                      uniformtext={"minsize": 11, "mode": "hide"},
                       separators=", " if lang == "nb" else ".,")
     return fig
 
 
 SERIES_COLOURS = ("#1b5a9c", "#b35900", "#2e7d32", "#7a3e9d", "#9c1426", "#00738a")
 SERIES_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
+SERIES_DASHES = ("solid", "dot", "dashdot", "longdashdot", "solid", "dot")  # targets are "dash"
 
 
 def band_limits(target: float, direction: str) -> list[tuple[int, float, float]] | None:
@@ -136,10 +142,14 @@ def band_limits(target: float, direction: str) -> list[tuple[int, float, float]]
             (1, target / 0.33, None)]
 
 
-def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, str] | None) -> go.Figure:
+def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, str] | None,
+               merger_year: int | None = None) -> go.Figure:
     """One line per data point, its target as a dashed line of the same colour, bands shaded for one target.
 
-    ``traces``: name, years, values, hover, target (or None). ``shading``: (target, direction).
+    ``traces``: name, years, values, hover, target (or None). ``shading``: (target, direction). Several data
+    points differ by marker shape and line style as well as colour, and carry no value labels (they would sit
+    on each other; the hover and the table give the values). ``merger_year``: a series that crosses it is
+    marked, as on the finance charts.
     """
     fig = go.Figure()
     ys = [v for tr in traces for v in tr["values"] if v is not None]
@@ -161,8 +171,8 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
         fig.add_trace(go.Scatter(
             x=np.array(tr["years"], dtype=float),
             y=np.array([np.nan if v is None else v for v in tr["values"]], dtype=float),
-            name=escape_text(tr["name"]), mode="lines+markers+text",
-            line={"color": colour, "width": 2},
+            name=escape_text(tr["name"]), mode="lines+markers+text" if len(traces) == 1 else "lines+markers",
+            line={"color": colour, "width": 2, "dash": SERIES_DASHES[i % len(SERIES_DASHES)]},
             marker={"symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)], "size": 10, "color": colour},
             text=[fmt_value(v, lang) if v is not None else "" for v in tr["values"]], textposition="top center",
             hovertext=esc_all(tr["hover"]), hoverinfo="text",
@@ -174,6 +184,10 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
                 mode="lines", line={"color": colour, "width": 2, "dash": "dash"}, hoverinfo="skip",
             ))
     years = [y for tr in traces for y in tr["years"]]
+    if merger_year is not None and years and min(years) < merger_year <= max(years):
+        fig.add_vline(x=merger_year - 0.5, line={"color": "#333", "width": 2, "dash": "dot"},
+                      annotation_text=t("finance.merger", lang), annotation_position="top right",
+                      annotation_font_size=12)
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 10, "b": 40}, height=420,
         xaxis={"title": {"text": t("finance.axis.year", lang)}, "dtick": 1,

@@ -435,6 +435,8 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "notice.year_order": "Fra-året er etter til-året ({value}). Velg et fra-år som ikke er senere enn til-året; til da vises ingen rader.",
         "notice.choice": "Valget kan ikke vises",
         "data.col.details": "Detaljer",
+        "kpi.merger.note": "Asker, Røyken og Hurum ble slått sammen til nye Asker 1. januar 2020 (den prikkete loddrette linjen). Verdier før 2020 gjelder kommunen slik den var da.",
+        "ch.intro.other": "U4SSC-målingen pekte ut fire områder der Asker har mest å hente. Her vises de samme fire områdene for {municipality}, med indikatorene som hører til hvert område og en samlet poengsum etter U4SSC-metoden. Områdene ble valgt for Asker, ikke for {municipality}.",
     },
     "en": {
         "app.title": "Sustainability indicators for Asker",
@@ -866,6 +868,8 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "notice.year_order": "The “from” year is after the “to” year ({value}). Choose a “from” year no later than the “to” year; until then no rows are shown.",
         "notice.choice": "The choice cannot be shown",
         "data.col.details": "Details",
+        "kpi.merger.note": "Asker, Røyken and Hurum merged into the new Asker on 1 January 2020 (the dotted vertical line). Values before 2020 are for the municipality as it was then.",
+        "ch.intro.other": "The U4SSC measurement pointed out four areas where Asker has most to gain. Here the same four areas are shown for {municipality}, with the indicators that belong to each and a combined score by the U4SSC method. The areas were chosen for Asker, not for {municipality}.",
     },
 }
 

@@ -22,6 +22,7 @@ from .components import (
     status_label,
 )
 from .figures import kpi_series
+from .finance import MERGER_YEAR
 from .formatting import fmt_number, fmt_signed, fmt_value, year_label, year_text
 from .i18n import t
 from .urls import href
@@ -248,6 +249,11 @@ def _metadata(kpi: KPI, rows: pd.DataFrame, lang: str) -> html.Section:
                          html.P(t("kpi.meta.sdg_note", lang), className="small")], id="kpi-metadata")
 
 
+def _crosses(traces: list[dict], year: int) -> bool:
+    years = [y for tr in traces for y in tr["years"]]
+    return bool(years) and min(years) < year <= max(years)
+
+
 def detail_layout(kpi: KPI, rows: pd.DataFrame, paces: list[Pace], peers: pd.DataFrame, lang: str, munis,
                   muni: str, param_notices) -> list:
     name = dict(munis).get(muni, muni)
@@ -276,10 +282,13 @@ def detail_layout(kpi: KPI, rows: pd.DataFrame, paces: list[Pace], peers: pd.Dat
         note = t("kpi.shading.note", lang) if shading else (
             t("kpi.shading.many", lang) if len(traces) > 1 else t("kpi.shading.none", lang))
         content += [
-            html.Div(dcc.Graph(id="kpi-series-graph", figure=kpi_series(traces, lang, kpi.unit(lang), shading),
+            html.Div(dcc.Graph(id="kpi-series-graph", figure=kpi_series(traces, lang, kpi.unit(lang), shading,
+                                                                          MERGER_YEAR if muni == "3203" else None),
                                config={"displayModeBar": False, "responsive": True}),
                      className="chart", **{"aria-describedby": "kpi-series-sentence"}),
             html.P(note, className="small"),
+            *([html.P(t("kpi.merger.note", lang), className="small", id="kpi-merger-note")]
+              if muni == "3203" and _crosses(traces, MERGER_YEAR) else []),
             _values_table(kpi, rows, lang, name),
         ]
     content += _pace_block(kpi, paces, lang, name) if traces else []

@@ -281,7 +281,7 @@ def main() -> int:
                 time.sleep(2)
 
         # warm-up: every worker loads the data and builds its caches
-        stop = time.time() + min(120.0, max(10.0, SECONDS / 5))
+        stop = time.time() + min(240.0, max(10.0, SECONDS / 3))
         threads = [threading.Thread(target=user, args=(i,)) for i in range(USERS)]
         threads += [threading.Thread(target=expensive, args=(299,))]
         [t.start() for t in threads]

@@ -291,7 +291,7 @@ ENGLISH_WORDS = {"of", "the", "and", "rows", "source", "filters", "value", "gene
                  "customer", "year", "hours", "minutes", "years", "ratio", "women", "men", "students", "adults",
                  "deaths", "offences", "beds", "physicians", "tonnes", "litres", "capita", "day", "core", "advanced",
                  "direction", "code", "name", "unit", "category", "dimension", "how", "cite", "this", "dashboard",
-                 "stated", "no", "yes", "range", "parts", "points", "generated", "measurement", "not"}
+                 "stated", "no", "yes", "range", "parts", "points", "measurement", "not"}
 
 
 def _english_in(texts) -> set[str]:

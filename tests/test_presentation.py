@@ -1,0 +1,88 @@
+"""Presentation a user notices: one language per page, and nothing cut at phone width (a real browser)."""
+
+import re
+
+import pytest
+
+from tests.test_browser import open_page
+
+ROUTES = [
+    "/", "/snapshot", "/challenges", "/challenges/transport", "/challenges/inequality", "/challenges/consumption",
+    "/challenges/digital", "/indicators", "/indicators/ec-ict-ict-1c", "/indicators/en-en-aq-1c?municipality=1833",
+    "/indicators/ec-i-t-4a?municipality=1833", "/indicators/ec-ict-ict-1c?municipality=1507", "/compare",
+    "/finance", "/data", "/data?municipality=1149,1833", "/about", "/about/accessibility",
+]
+
+# words only Bokmål has (English has none of them); names of places and the municipality's own name aside
+BOKMAL = {"og", "ikke", "av", "fra", "år", "før", "etter", "på", "er", "det", "som", "med", "eller", "alle", "velg",
+          "vis", "mer", "kilde", "merknad", "verdi", "verdier", "foreløpig", "regnskap", "indikator", "indikatorer",
+          "kommunen", "innbyggere", "prosent", "poengklasse", "utfordringsområde", "sammenlign", "nullstill",
+          "hjem", "økonomi", "andel", "antall", "måling", "målinger", "ingen", "ukjent", "rapportert", "til",
+          "hentet", "gjennomsnitt", "datasett", "sideveis", "lenke", "rader", "viser", "neste"}
+
+# everything a user reads on the page, without addresses (a link's text may be its address)
+TEXT_JS = """() => {
+  const parts = [document.title];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const n = walk.currentNode, el = n.parentElement;
+    if (!el || el.closest('script, style, [lang]:not(html)')) continue;
+    parts.push(n.textContent);
+  }
+  document.querySelectorAll('[aria-label]').forEach(e => parts.push(e.getAttribute('aria-label')));
+  return parts.join(' ');
+}"""
+
+CLIPPED_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('main *, header *, footer *')) {
+    if (el.closest('[data-scroll-region], .js-plotly-plot, svg, .modebar')) continue;
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || el.closest('.visually-hidden')) continue;
+    if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && cs.overflowX !== 'visible') {
+      out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + String(el.className).slice(0, 40)
+               + ' ' + el.scrollWidth + '>' + el.clientWidth);
+    }
+  }
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth + 1) out.push('page ' + doc.scrollWidth + '>' + doc.clientWidth);
+  const bad = [...document.querySelectorAll('[data-scroll-region]')].filter(e =>
+      e.getAttribute('role') !== 'region' || !e.getAttribute('aria-label') || e.tabIndex !== 0);
+  bad.forEach(e => out.push('unlabelled scroll region ' + e.className));
+  return out;
+}"""
+
+
+def bokmal_words(text: str) -> set[str]:
+    plain = re.sub(r"https?://\S+", " ", text)
+    plain = plain.replace("Asker kommune", " ")  # the municipality's name
+    return {w for w in re.findall(r"[a-zæøå]+", plain.lower()) if w in BOKMAL}
+
+
+def with_lang(route: str, lang: str) -> str:
+    return route + ("&" if "?" in route else "?") + f"lang={lang}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("route", ROUTES)
+def test_pre001_english_pages_hold_no_bokmal(live_server, page_factory, route):
+    """Text in the other language is allowed only where it is marked with its own lang attribute."""
+    page = open_page(page_factory, live_server.url + with_lang(route, "en"))
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert bokmal_words(page.evaluate(TEXT_JS)) == set()
+
+
+def test_pre001b_the_word_check_finds_bokmal():
+    assert bokmal_words("Net operating result (Foreløpig regnskap.) https://asker.kommune.no/med-og-uten") == {
+        "foreløpig", "regnskap"}
+    assert bokmal_words("Asker kommune reported 4.7 % of floor area") == set()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("route", ROUTES)
+def test_pre002_nothing_is_cut_at_390_px(live_server, page_factory, route, lang):
+    """At phone width no text container is wider than its box, except inside a labelled, focusable scroll
+    region (a wide table), and the page itself never scrolls sideways."""
+    page = open_page(page_factory, live_server.url + with_lang(route, lang), width=390)
+    assert page.evaluate(CLIPPED_JS) == []
