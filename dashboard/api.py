@@ -70,10 +70,10 @@ def expensive_slot(rows: int):
     finally:
         if held:
             _expensive.release()
-            _give_back_memory()
+            give_back_memory()
 
 
-def _give_back_memory() -> None:
+def give_back_memory() -> None:
     """After a large export, return freed heap pages to the system (glibc keeps them otherwise, and the worker's
     resident memory would stay at the export's high-water mark)."""
     try:
@@ -100,7 +100,7 @@ class _Streamed:
             if self.held:
                 self.held = False
                 _expensive.release()
-                _give_back_memory()
+                give_back_memory()
 
 
 def _stream(chunks, held: bool, fmt: str, name: str) -> Response:

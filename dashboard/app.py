@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from importlib import resources
 
 import dash
@@ -16,6 +17,7 @@ from data.repository import DataUnavailable, Repository
 from layouts import ids
 
 from . import pages, security
+from .api import give_back_memory
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -136,6 +138,18 @@ def _install_page_memo(server, repo: Repository) -> None:
     import hashlib
 
     from flask import g
+
+    @server.before_request
+    def _clock_start():
+        g.request_started = time.perf_counter()
+
+    @server.teardown_request
+    def _after_expensive(_exc=None):
+        # a request that took a second or more built large frames: hand the freed heap back to the system, so
+        # a worker's memory returns to its working size instead of staying at the request's high-water mark
+        started = g.get("request_started")
+        if started is not None and time.perf_counter() - started >= 1.0:
+            give_back_memory()
 
     @server.before_request
     def _page_memo_lookup():

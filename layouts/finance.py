@@ -10,7 +10,7 @@ from dash import dcc, html
 from data.finance_view import FinanceView, Series, norm_count
 
 from . import ids
-from .components import data_table, data_text, notices
+from .components import data_table, data_text, notices, plain_text
 from .figures import finance_bars
 from .formatting import fmt_number, fmt_pct, fmt_value
 from .i18n import t
@@ -159,7 +159,7 @@ def layout(view: FinanceView, lang: str, financial_return_2018: float | None, pa
     content += _block("mnok", mnok, level_sentences(mnok, lang) or [t("finance.sentence.none", lang)], lang,
                       "finance-mnok-graph", None, merger, table=False)
     if view.norm_pct is not None:
-        content.append(html.P(t("finance.norm.text", lang, source=view.norm_source, year=view.norm_from,
+        content.append(html.P(t("finance.norm.text", lang, source=plain_text(view.norm_source, lang), year=view.norm_from,
                                 norm=fmt_pct(view.norm_pct, lang, 2)), id="finance-norm"))
     if merger:
         content.append(html.P(t("finance.merger.text", lang), id="finance-merger"))

@@ -408,6 +408,7 @@ def LiveServerCtx(app):
 ])
 def test_brw018_poisoned_data_is_shown_as_text_and_never_runs(poisoned_server, page_factory, path):
     page = open_page(page_factory, poisoned_server.url + path)
+    page.evaluate("document.querySelectorAll('#main-content details').forEach(d => { d.open = true; })")
     text = page.locator("#main-content").inner_text()
     assert POISON_NAME in text  # the municipality's name, as literal text
     if "indicators/" in path or path.startswith("/data"):
