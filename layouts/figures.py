@@ -87,7 +87,8 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
     ymin = min((v for s in series for v in s["y"] if v is not None), default=0)
     fig.update_layout(
         barmode="group", margin={"l": 10, "r": 10, "t": 40, "b": 40}, height=380,
-        xaxis={"title": {"text": t("finance.axis.year", lang)}, "dtick": 1, "type": "linear"},
+        xaxis={"title": {"text": t("finance.axis.year", lang)}, "tickformat": "d", "tickangle": 0, "type": "linear",
+               "automargin": True},
         yaxis={"title": {"text": unit}, "range": [min(0, ymin * 1.3, ymax * -0.1), max(ymax, 0) * 1.25 or 1], "ticksuffix": " %" if unit == "%" else ""},
         legend={"orientation": "h", "y": -0.25}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
         font={"family": "system-ui, sans-serif", "size": 14}, separators=", " if lang == "nb" else ".,",
@@ -190,8 +191,9 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
                       annotation_font_size=12)
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 10, "b": 40}, height=420,
-        xaxis={"title": {"text": t("finance.axis.year", lang)}, "dtick": 1,
-               "range": [min(years, default=2019) - 0.5, 2030.5]},
+        # whole years, as many as the width allows (every year at 1280 px, fewer on a phone, never on end)
+        xaxis={"title": {"text": t("finance.axis.year", lang)}, "tickformat": "d", "tickangle": 0,
+               "automargin": True, "range": [min(years, default=2019) - 0.5, 2030.5]},
         yaxis={"title": {"text": unit}, "range": [0, top], "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2}, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
         font={"family": "system-ui, sans-serif", "size": 14}, separators=", " if lang == "nb" else ".,",
