@@ -8,7 +8,7 @@ REDIS_SERVER ?= redis-server
 NGINX ?= /usr/sbin/nginx
 export CHROMIUM_PATH REDIS_SERVER NGINX
 
-.PHONY: run test serve bench soak lint setup chromium redis nginx clean lock
+.PHONY: run test serve bench soak lint setup chromium redis nginx clean lock plotly-bundle
 
 setup: $(STAMP)
 
@@ -77,3 +77,9 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Rebuild dashboard/vendor/plotly-partial.min.js from bundle/ (npm, the committed lockfile, a pinned esbuild).
+# Needed only when the Python plotly (and so its plotly.js version) changes or a figure draws a new trace type;
+# tests/test_bundle.py says which. The built file is committed, so make run and make test need no Node.
+plotly-bundle:
+	cd bundle && npm ci --no-audit --no-fund && npm run build

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import re
 import time
@@ -57,6 +59,20 @@ def _index_meta() -> tuple[int, str]:
         return 503, "U4SSC Asker"
 
 
+PLOTLY_BUNDLE = resources.files("dashboard") / "vendor" / "plotly-partial.min.js"
+
+
+@functools.lru_cache(maxsize=1)
+def _plotly_bundle() -> tuple[str, bytes]:
+    body = PLOTLY_BUNDLE.read_bytes()
+    return hashlib.sha256(body).hexdigest()[:12], body
+
+
+def plotly_bundle_url() -> str:
+    """``vendor/plotly-<digest>.min.js``: a new build gets a new address, so browsers may keep it a year."""
+    return f"vendor/plotly-{_plotly_bundle()[0]}.min.js"
+
+
 # pages that draw a chart as soon as they open: their index page asks for plotly.js at once
 CHART_PATHS = re.compile(r"^/(snapshot|compare|finance|challenges/[^/]+|indicators/[^/]+)/?$")
 UNUSED_BUNDLE = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script>\s*')
@@ -72,12 +88,18 @@ def _install_index_hints(app: Dash) -> None:
     (33 KB) is left out: no page uses that component; tables are plain HTML.
     """
     plain = app.interpolate_index
-    suites = f"{app.config.requests_pathname_prefix}_dash-component-suites"
-    hints = "".join(f'\n<link rel="preload" href="{suites}/{path}" as="script">'
-                    for path in ("plotly/package_data/plotly.min.js", "dash/dcc/async-graph.js"))
+    prefix = app.config.requests_pathname_prefix
+    suites = f"{prefix}_dash-component-suites"
+    bundle = f"{prefix}{plotly_bundle_url()}"
+    # every page names the project's plotly.js (only the trace types the figures draw, see bundle/);
+    # assets/early-plotly.js hands it to Dash's Graph instead of the stock 4.8 MB file
+    named = f'\n<meta name="plotly-js" content="{bundle}">'
+    hints = "".join(f'\n<link rel="preload" href="{href}" as="script">'
+                    for href in (bundle, f"{suites}/dash/dcc/async-graph.js"))
 
     def interpolate_index(**parts):
         parts["scripts"] = UNUSED_BUNDLE.sub("", parts["scripts"])
+        parts["css"] += named
         if CHART_PATHS.match(request.path):
             parts["css"] += hints
         status, title = _index_meta()
@@ -266,6 +288,15 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         from .api import ENDPOINTS
 
         return jsonify({"error": "no such API endpoint", "path": request.path[:200], "endpoints": ENDPOINTS}), 404
+
+    @server.route("/vendor/plotly-<digest>.min.js")
+    def _plotly(digest: str):
+        current, body = _plotly_bundle()
+        if digest != current:
+            return jsonify({"error": "no such file"}), 404
+        resp = Response(body, mimetype="text/javascript")
+        resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return resp
 
     @server.route("/vendor/bootstrap.min.css")
     def _bootstrap():

@@ -1,0 +1,90 @@
+"""The project's plotly.js (bundle/): exactly the trace types the figures draw, the version the Python plotly ships,
+and the file every chart page actually uses (a real browser)."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from plotly.offline import get_plotlyjs_version
+
+from tests.test_browser import open_page
+
+ROOT = Path(__file__).resolve().parents[1]
+TRACE_OF = {"Bar": "bar", "Scatter": "scatter", "Heatmap": "heatmap", "Sunburst": "sunburst", "Pie": "pie",
+            "Box": "box", "Histogram": "histogram", "Scattergl": "scattergl", "Table": "table",
+            "Treemap": "treemap", "Choropleth": "choropleth", "Indicator": "indicator", "Waterfall": "waterfall",
+            "Funnel": "funnel", "Violin": "violin", "Sankey": "sankey", "Icicle": "icicle", "Contour": "contour"}
+
+
+def used_trace_types() -> set[str]:
+    """Every trace type a figure of the app can draw: the go.<Trace>(...) and px calls under layouts/ and callbacks/."""
+    found = set()
+    for path in [*ROOT.glob("layouts/*.py"), *ROOT.glob("callbacks/*.py"), *ROOT.glob("dashboard/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "plotly.express" not in text, f"{path.name}: plotly.express may add trace types unseen here"
+        for name in re.findall(r"\bgo\.([A-Z][A-Za-z]+)\(", text):
+            if name in ("Figure", "Layout"):
+                continue
+            assert name in TRACE_OF, f"{path.name} uses go.{name}: add its trace type to TRACE_OF and bundle/"
+            found.add(TRACE_OF[name])
+        found |= set(re.findall(r"""["']type["']\s*:\s*["']([a-z]+)["']""", text)) & set(TRACE_OF.values())
+    return found
+
+
+def bundled_trace_types() -> set[str]:
+    entry = (ROOT / "bundle" / "entry.js").read_text(encoding="utf-8")
+    return {"scatter"} | set(re.findall(r'require\("plotly\.js/lib/([a-z]+)"\)', entry)) - {"core"}  # scatter is in the core
+
+
+def test_bun001_the_bundle_holds_exactly_the_trace_types_the_figures_draw():
+    used = used_trace_types()
+    assert used >= {"bar", "scatter", "heatmap", "sunburst"}
+    assert used == bundled_trace_types()
+
+
+def test_bun002_the_bundle_is_built_from_the_plotly_js_the_python_plotly_ships():
+    version = get_plotlyjs_version()
+    pkg = json.loads((ROOT / "bundle" / "package.json").read_text())
+    lock = json.loads((ROOT / "bundle" / "package-lock.json").read_text())
+    assert pkg["devDependencies"]["plotly.js"] == version
+    assert lock["packages"]["node_modules/plotly.js"]["version"] == version
+    assert re.fullmatch(r"\d+\.\d+\.\d+", pkg["devDependencies"]["esbuild"])  # the bundler is pinned
+    built = (ROOT / "dashboard" / "vendor" / "plotly-partial.min.js").read_text(encoding="utf-8")
+    assert f'"{version}"' in built
+
+
+@pytest.mark.browser
+def test_bun003_chart_pages_draw_with_the_bundle_and_never_fetch_the_stock_file(live_server, page_factory):
+    """Loaded by Chromium: the page fetches /vendor/plotly-<digest>.min.js, whose Plotly reports the Python
+    plotly's plotly.js version and registers every trace type used; the stock file is never requested; every
+    chart draws under the CSP with no console error (page_factory fails on one)."""
+    page = page_factory(width=1280)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    for path in ("/snapshot", "/compare", "/finance?lang=en"):
+        fetched.clear()
+        page.goto(live_server.url + path)
+        page.wait_for_selector("#main-content h1", timeout=20000)
+        page.locator(".dash-graph .main-svg").first.wait_for(timeout=20000)
+        assert any(re.search(r"/vendor/plotly-[0-9a-f]{12}\.min\.js$", u) for u in fetched), path
+        assert not any("plotly.min.js" in u and "_dash-component-suites" in u for u in fetched), path
+    info = page.evaluate("() => ({version: Plotly.version, traces: Object.keys(Plotly.PlotSchema.get().traces)})")
+    assert info["version"] == get_plotlyjs_version()
+    assert set(info["traces"]) >= used_trace_types()
+    # a page without a chart at first fetches plotly.js only when a chart appears (client-side navigation)
+    fetched.clear()
+    page.goto(live_server.url + "/about")
+    page.wait_for_selector("#main-content h1", timeout=20000)
+    assert not any("/vendor/plotly-" in u for u in fetched)
+    page.locator("a.nav-link[href^='/finance']").first.click()
+    page.locator(".dash-graph .main-svg").first.wait_for(timeout=20000)
+    assert any("/vendor/plotly-" in u for u in fetched)
+
+
+def test_bun004_a_stale_bundle_address_is_404_and_the_current_one_cached_for_a_year(client):
+    from dashboard.app import plotly_bundle_url
+
+    r = client.get("/" + plotly_bundle_url())
+    assert r.status_code == 200 and "immutable" in r.headers["Cache-Control"]
+    assert client.get("/vendor/plotly-000000000000.min.js").status_code == 404
