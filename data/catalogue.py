@@ -84,6 +84,7 @@ class KPI:
     definition_nb: str
     valid: ValidRange = ValidRange()
     parts_sum_max: float | None = None  # data points that split a whole: their sum per municipality and year
+    definition_by: str = ""  # "itu": ITU's text; "project": our wording where the sources give none
 
     def valid_range(self, data_point: str = "") -> ValidRange:
         dp = self.data_point(data_point) if data_point else None
@@ -255,6 +256,7 @@ def parse_catalogue(text: str, name: str = "indicators.csv") -> Catalogue:
             aliases=tuple(official_form(a) for a in split(row["aliases"])),
             definition_en=row["definition_en"], definition_nb=row["definition_nb"],
             valid=valid, parts_sum_max=parts_sum_max,
+            definition_by=(row.get("definition_by") or "").strip().lower(),
         ))
     if not kpis and not problems:
         problems.append(Problem(name, "the catalogue has no rows"))

@@ -437,6 +437,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "data.col.details": "Detaljer",
         "kpi.merger.note": "Asker, Røyken og Hurum ble slått sammen til nye Asker 1. januar 2020 (den prikkete loddrette linjen). Verdier før 2020 gjelder kommunen slik den var da.",
         "ch.intro.other": "U4SSC-målingen pekte ut fire områder der Asker har mest å hente. Her vises de samme fire områdene for {municipality}, med indikatorene som hører til hvert område og en samlet poengsum etter U4SSC-metoden. Områdene ble valgt for Asker, ikke for {municipality}.",
+        "kpi.definition.project": "(Prosjektets formulering ut fra indikatorens navn og enhet; kildene har ingen offisiell definisjon.)",
     },
     "en": {
         "app.title": "Sustainability indicators for Asker",
@@ -870,6 +871,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "data.col.details": "Details",
         "kpi.merger.note": "Asker, Røyken and Hurum merged into the new Asker on 1 January 2020 (the dotted vertical line). Values before 2020 are for the municipality as it was then.",
         "ch.intro.other": "The U4SSC measurement pointed out four areas where Asker has most to gain. Here the same four areas are shown for {municipality}, with the indicators that belong to each and a combined score by the U4SSC method. The areas were chosen for Asker, not for {municipality}.",
+        "kpi.definition.project": "(The project's wording, from the KPI's name and unit; the sources give no official definition.)",
     },
 }
 

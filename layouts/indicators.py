@@ -227,7 +227,9 @@ def _metadata(kpi: KPI, rows: pd.DataFrame, lang: str) -> html.Section:
     sdg_itu = ", ".join(kpi.sdg_itu) or "–"
     sdg_ks = ", ".join(list(kpi.sdg_goals_ks) + list(kpi.sdg_targets_ks)) or "–"
     items = [
-        ("kpi.meta.definition", definition),
+        ("kpi.meta.definition", [definition, *([" ", html.Span(t("kpi.definition.project", lang),
+                                                               className="definition-by")]
+                                               if kpi.definition_by == "project" and kpi.definition(lang) else [])]),
         ("kpi.meta.code", kpi.code),
         ("kpi.meta.type", t(f"kpi.type.{kpi.type}", lang)),
         ("kpi.meta.place", f"{name_of(DIMENSIONS, kpi.dimension, lang)} › "
@@ -273,7 +275,9 @@ def detail_layout(kpi: KPI, rows: pd.DataFrame, paces: list[Pace], peers: pd.Dat
                                                       municipality=None if muni == "3203" else muni)),
                className="back-link"),
         html.H1([kpi.name(lang), html.Br(), html.Small(kpi.code, className="kpi-code")]),
-        html.P(kpi.definition(lang) or t("kpi.definition.pending", lang), className="lead-text"),
+        html.P([kpi.definition(lang) or t("kpi.definition.pending", lang),
+                *([" ", html.Span(t("kpi.definition.project", lang), className="definition-by")]
+                  if kpi.definition_by == "project" and kpi.definition(lang) else [])], className="lead-text"),
         controls(lang, munis, None, muni, None),
         html.H2(t("kpi.series.heading", lang, municipality=name), id="series-heading"),
         html.P(sentence, id="kpi-series-sentence", className="chart-sentence"),

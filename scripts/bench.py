@@ -191,76 +191,125 @@ def data_load(data_dir: Path, cold: bool) -> float:
     return float(out.strip().splitlines()[-1])
 
 
+CHART_PAGES = ("/snapshot", "/challenges/transport", "/indicators/ec-i-t-1c", "/compare", "/finance")
+FAST_4G = {"offline": False, "latency": 170, "downloadThroughput": 9e6 / 8, "uploadThroughput": 9e6 / 8}
+
+
 def browser_figures(dash_port: int, floor_port: int) -> None:
+    """Every chart page's first chart on a cold profile against two floors loaded alternately in the same run:
+    a bare page with the stock plotly.js and a bare page with the dashboard's own plotly.js; bytes cold and
+    warm; the same on a Fast 4G link and with 4x CPU slowdown; a control change to the redrawn chart."""
     from playwright.sync_api import sync_playwright
 
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
     exe = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-    results = {"dash": [], "floor": []}
-    transfer = {}
+    floors = {"stock": f"http://127.0.0.1:{floor_port}/chart",
+              "bundle": f"http://127.0.0.1:{floor_port}/chart?bundle=partial"}
+    rounds = int(os.environ.get("BENCH_BROWSER_ROUNDS", "3"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=flags)
 
-        def visit(url: str, key: str) -> tuple[float, int, int, int]:
+        def visit(url: str, network: dict | None = None, cpu: float | None = None) -> tuple[float, int, int]:
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # a cold profile each time
             page = ctx.new_page()
             cdp = ctx.new_cdp_session(page)
             cdp.send("Network.enable")
+            if network:
+                cdp.send("Network.emulateNetworkConditions", network)
+            if cpu:
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
             got = {"bytes": 0}
             cdp.on("Network.loadingFinished", lambda e: got.__setitem__("bytes", got["bytes"] + e["encodedDataLength"]))
             t0 = time.perf_counter()
             page.goto(url)
-            page.locator(".main-svg").first.wait_for(timeout=60000)
+            page.locator(".main-svg").first.wait_for(timeout=120000)
             took = time.perf_counter() - t0
             page.wait_for_load_state("networkidle")
             cold = got["bytes"]
-            nodes = page.evaluate("document.getElementsByTagName('*').length")
             got["bytes"] = 0
             page.reload()
-            page.locator(".main-svg").first.wait_for(timeout=60000)
+            page.locator(".main-svg").first.wait_for(timeout=120000)
             page.wait_for_load_state("networkidle")
             warm = got["bytes"]
             ctx.close()
-            return took, cold, warm, nodes
+            return took, cold, warm
 
-        for _ in range(3):  # alternately, so both see the same machine state
-            for key, url in (("dash", f"http://127.0.0.1:{dash_port}/"), ("floor", f"http://127.0.0.1:{floor_port}/chart")):
-                took, cold, warm, nodes = visit(url, key)
-                results[key].append(took)
-                transfer[key] = (cold, warm, nodes)
-        throttled = []
-        for _ in range(3):  # the same cold load over a slower link, where the preload hints pay
-            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = ctx.new_page()
-            cdp = ctx.new_cdp_session(page)
-            cdp.send("Network.enable")
-            cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 150,
-                                                          "downloadThroughput": 10e6 / 8, "uploadThroughput": 5e6 / 8})
+        def side_by_side_loads(path: str, network=None, cpu=None, n=rounds) -> dict[str, list]:
+            out: dict[str, list] = {"dash": [], "stock": [], "bundle": []}
+            for _ in range(n):  # alternately, so all three see the same machine state
+                out["dash"].append(visit(f"http://127.0.0.1:{dash_port}{path}", network, cpu))
+                for key, url in floors.items():
+                    out[key].append(visit(url, network, cpu))
+            return out
+
+        cmd = (f"make bench: Playwright + Debian Chromium, a new context per load, {rounds} loads each, dashboard "
+               "and both floors alternately (scripts/bench_floor.py /chart and /chart?bundle=partial)")
+        for path in CHART_PAGES:
+            print(f"  {path}", flush=True)
+            r = side_by_side_loads(path)
+            d = statistics.median(x[0] for x in r["dash"])
+            st = statistics.median(x[0] for x in r["stock"])
+            bu = statistics.median(x[0] for x in r["bundle"])
+            add(f"first chart, cold: {path}", d * 1000, "ms", command=cmd)
+            add(f"first chart {path} / stock-plotly.js floor ({st * 1000:.0f} ms)", d / st, "x", "<= 1.0",
+                d / st <= 1.0, cmd)
+            add(f"first chart {path} / same-bundle floor ({bu * 1000:.0f} ms)", d / bu, "x", "<= 2.0", d / bu <= 2.0,
+                cmd)
+            cold = statistics.median(x[1] for x in r["dash"])
+            warm = statistics.median(x[2] for x in r["dash"])
+            add(f"bytes sent, cold load of {path}", cold / 1e6, "MB", "<= 1.0", cold / 1e6 <= 1.0, cmd)
+            add(f"bytes sent, warm reload of {path}", warm / 1e3, "KB", command=cmd)
+        for label, network, cpu in (("Fast 4G (9 Mbit/s, 170 ms)", FAST_4G, None),
+                                    ("4x CPU slowdown (a mid-range phone)", None, 4)):
+            print(f"  /snapshot, {label}", flush=True)
+            r = side_by_side_loads("/snapshot", network, cpu, n=max(1, rounds - 1))
+            d = statistics.median(x[0] for x in r["dash"])
+            st = statistics.median(x[0] for x in r["stock"])
+            bu = statistics.median(x[0] for x in r["bundle"])
+            how = cmd + (", CDP Network.emulateNetworkConditions" if network else ", CDP Emulation.setCPUThrottlingRate")
+            add(f"first chart, cold, {label}: /snapshot", d * 1000, "ms", command=how)
+            add(f"  ... / stock floor ({st * 1000:.0f} ms), {label}", d / st, "x", "<= 1.0", d / st <= 1.0, how)
+            add(f"  ... / same-bundle floor ({bu * 1000:.0f} ms), {label}", d / bu, "x", "<= 2.0", d / bu <= 2.0,
+                how)
+
+        print("  control change to redrawn chart", flush=True)
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{dash_port}/snapshot")
+        page.locator(".main-svg").first.wait_for(timeout=120000)
+        select = page.locator("[id='{\"param\":\"year\",\"type\":\"url-param\"}']")
+        waits = []
+        for k in range(20):
+            year = "2022" if k % 2 == 0 else "2023"
+            page.evaluate("() => { window.__bench = document.querySelector('.js-plotly-plot'); }")
             t0 = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{dash_port}/")
-            page.locator(".main-svg").first.wait_for(timeout=60000)
-            throttled.append(time.perf_counter() - t0)
-            ctx.close()
+            select.select_option(year)
+            # the page is drawn again from the new URL: a new heading and a chart drawn for it
+            page.wait_for_function("(y) => { const h = document.querySelector('#main-content h1');"
+                                   " const g = document.querySelector('.js-plotly-plot .main-svg');"
+                                   " return h && h.textContent.includes(y) && g; }", arg=year, timeout=60000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            waits.append(time.perf_counter() - t0)
+        ctx.close()
         browser.close()
-    d, f = statistics.median(results["dash"]), statistics.median(results["floor"])
-    cmd = "make bench (Playwright + Debian Chromium, new context per load)"
-    add("first chart, cold profile: dashboard /", d * 1000, "ms", command=cmd)
-    add("first chart, cold profile: bare plotly.js page (floor)", f * 1000, "ms", command=cmd)
-    add("first chart ratio dashboard / floor", d / f, "x", "<= 1.5", d / f <= 1.5, cmd)
-    add("first chart, cold profile, 10 Mbit/s and 150 ms latency: dashboard /", statistics.median(throttled) * 1000,
-        "ms", command=cmd + ", CDP Network.emulateNetworkConditions",
-        note="no target; without the preload hints and early-plotly.js this was 3.9 s (3 loads, session 3)")
-    cold, warm, nodes = transfer["dash"]
-    add("bytes transferred, cold load of /", cold / 1e6, "MB", "<= 2.0", cold / 1e6 <= 2.0, cmd)
-    add("bytes transferred, warm reload of /", warm / 1e3, "KB", "<= 100", warm / 1e3 <= 100, cmd)
-    add("DOM nodes on /", nodes, "nodes", command=cmd)
+    add("control change to redrawn chart, p95 (/snapshot year select, 20 changes)", pct(waits, .95) * 1000, "ms",
+        "<= 300", pct(waits, .95) * 1000 <= 300, "make bench: Playwright select_option, until the new heading and "
+        "its chart are drawn (two animation frames), loopback")
 
 
 def main() -> int:
     out_dir = ROOT / "bench"
     out_dir.mkdir(exist_ok=True)
     print(f"make bench on {platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()})", flush=True)
+    if os.environ.get("BENCH_ONLY") == "browser":  # the browser figures alone, into bench/results-browser.json
+        floor_dir = Path(tempfile.mkdtemp())
+        with Server("dashboard.wsgi:server", {}) as muni, \
+                Server("scripts.bench_floor:server", {"BENCH_FLOOR_DIR": str(floor_dir)}) as floor:
+            print("browser", flush=True)
+            browser_figures(muni.port, floor.port)
+        shutil.rmtree(floor_dir, ignore_errors=True)
+        return report(out_dir / "results-browser.json")
     if not (NATIONAL / "observations.csv").exists():
         print(f"generating the national-scale data set in {NATIONAL} ...", flush=True)
         subprocess.run([PY, "scripts/generate_national.py", "--out", str(NATIONAL)], cwd=ROOT, check=True)
@@ -407,9 +456,13 @@ def main() -> int:
         add(f"RSS growth after {REQUESTS} requests (largest)", growth * 100, "%", "<= 10", growth <= 0.10, cmd)
 
     shutil.rmtree(floor_dir, ignore_errors=True)
+    return report(out_dir / "results.json")
+
+
+def report(path: Path) -> int:
     result = {"when": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": {"cores": os.cpu_count(),
               "python": platform.python_version()}, "figures": FIGURES}
-    (out_dir / "results.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     print()
     print(f"{'figure':<72} {'value':>10} {'unit':<8} {'target':<8} met")
     for f in FIGURES:
@@ -421,7 +474,7 @@ def main() -> int:
     print("commands:")
     for c in dict.fromkeys(f["command"] for f in FIGURES if f["command"]):
         print(f"  {c}")
-    print(f"written: bench/results.json ({len(FIGURES)} figures)")
+    print(f"written: {path.relative_to(ROOT)} ({len(FIGURES)} figures)")
     return 0
 
 

@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from tests.test_browser import open_page
-
 ROOT = Path(__file__).resolve().parents[1]
 TRACE_OF = {"Bar": "bar", "Scatter": "scatter", "Heatmap": "heatmap", "Sunburst": "sunburst", "Pie": "pie",
             "Box": "box", "Histogram": "histogram", "Scattergl": "scattergl", "Table": "table",
