@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import orjson
 from flask import Blueprint, Response, request
 
+from data import initiatives as initiatives_q
 from data.export import (
     FORMATS,
     XLSX_MAX_ROWS,
@@ -221,6 +222,27 @@ def create_blueprint(repo: Repository) -> Blueprint:
             raise BadRequest("format", f"format must be one of {', '.join(allowed)}", ext, status=404)
         return ext
 
+    @bp.get("/initiatives.<ext>")
+    def initiatives(ext: str):
+        """What the municipality does: every initiative, both languages, with its areas, KPIs and source."""
+        fmt_of(ext, ("json",))
+        args = _args(("challenge_area", "kpi"))
+        ds = repo.snapshot()
+        frame = ds.initiatives
+        area = args.get("challenge_area", "").strip()
+        if area:
+            if area not in CHALLENGE_AREAS:
+                raise BadRequest("challenge_area", f"must be one of {', '.join(CHALLENGE_AREAS)}", area)
+            frame = initiatives_q.for_area(frame, area)
+        code = args.get("kpi", "").strip()
+        if code:
+            kpi = ds.catalogue.resolve(code) or ds.catalogue.by_slug(code.lower())
+            if kpi is None:
+                raise BadRequest("kpi", "is not a KPI code in indicators.csv", code)
+            frame = initiatives_q.for_kpi(frame, kpi.code)
+        items = initiatives_q.records(frame)
+        return _json({"total": len(items), "items": items})
+
     @bp.get("/indicators.<ext>")
     def indicators(ext: str):
         fmt = fmt_of(ext, ("json", "csv"))
@@ -288,7 +310,7 @@ def create_blueprint(repo: Repository) -> Blueprint:
             frame = export_frame(ds, f, lang, rows)
             ctx = Context(f.as_params(), permalink(f, lang), lang, dt.date.today().isoformat())
             try:
-                body = to_xlsx(frame, ds.catalogue, ctx)
+                body = to_xlsx(frame, ds.catalogue, ctx, ds.initiatives)
             except TooLarge as exc:
                 raise BadRequest("format", str(exc), "xlsx", status=413) from None
             return _download(body, fmt, name)
@@ -355,7 +377,7 @@ def create_blueprint(repo: Repository) -> Blueprint:
 
 
 ENDPOINTS = ["/api/v1/indicators.{json,csv}", "/api/v1/observations.{json,csv,xlsx,parquet}",
-             "/api/v1/scores.{json,csv}", "/api/v1/finance.{json,csv}", "/healthz"]
+             "/api/v1/scores.{json,csv}", "/api/v1/finance.{json,csv}", "/api/v1/initiatives.json", "/healthz"]
 
 
 def _safe_name(name: str) -> str:

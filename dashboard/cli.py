@@ -91,7 +91,8 @@ def cmd_export(args, settings: Settings) -> int:
         params = {**f.as_params(), **({"lang": args.lang} if args.lang != "nb" else {})}
         link = args.base_url.rstrip("/") + "/data" + ("?" + urlencode(params) if params else "")
         try:
-            body = to_xlsx(frame, ds.catalogue, Context(f.as_params(), link, args.lang, dt.date.today().isoformat()))
+            body = to_xlsx(frame, ds.catalogue, Context(f.as_params(), link, args.lang, dt.date.today().isoformat()),
+                           ds.initiatives)
         except TooLarge as exc:
             print(f"export: {exc}", file=sys.stderr)
             return 1

@@ -9,6 +9,7 @@ from flask import g
 
 from data import compare as compare_q
 from data import indicators as indicators_q
+from data import initiatives as initiatives_q
 from data.filters import Filters, apply_filters, parse_filters, reversed_years
 from data.home import home as home_q
 from data.params import MAX_PARAM_CHARS, parse_page_params
@@ -77,7 +78,7 @@ def register(app: dash.Dash, repo: Repository) -> None:
             h = home_q(ds, p.municipality, p.year)
             repo.cache.set(key, h)
         content = home_layout.layout(h, ds.catalogue, p.lang, ds.municipalities(), ds.years(p.municipality),
-                                     p.notices)
+                                     p.notices, ds.initiatives)
         return shell.page(p.lang, "/", _search(kwargs), content, ds.fingerprint,
                           {"municipality": p.municipality, "year": p.year})
 
@@ -145,7 +146,8 @@ def register(app: dash.Dash, repo: Repository) -> None:
         units = area_units(ds, p.municipality, p.year, slug)
         content = challenges_layout.area_layout(summary, units, ds.catalogue, p.lang, ds.municipalities(),
                                                 ds.years(p.municipality), p.municipality, p.year, p.notices,
-                                                year_basis_of(rows_for(ds, p.municipality, p.year)))
+                                                year_basis_of(rows_for(ds, p.municipality, p.year)),
+                                                initiatives_q.for_area(ds.initiatives, slug))
         return shell.page(p.lang, f"/challenges/{slug}", _search(kwargs), content, ds.fingerprint,
                           {"municipality": p.municipality, "year": p.year})
 
@@ -182,7 +184,8 @@ def register(app: dash.Dash, repo: Repository) -> None:
         peers = indicators_q.peers(ds, found)
         peers = peers[peers["municipality_code"] != p.municipality]
         content = indicators_layout.detail_layout(found, rows, paces, peers, p.lang, ds.municipalities(),
-                                                  p.municipality, p.notices)
+                                                  p.municipality, p.notices,
+                                                  initiatives_q.for_kpi(ds.initiatives, found.code), ds.catalogue)
         return shell.page(p.lang, f"/indicators/{found.slug}", _search(kwargs), content, ds.fingerprint,
                           {"municipality": p.municipality})
 

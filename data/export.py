@@ -247,6 +247,11 @@ SHEET_LABELS = {
                     "valid range", "largest sum of the parts"],
            "direction": {"higher": "higher is better", "lower": "lower is better", "none": "no direction"},
            "type": {"core": "core", "advanced": "advanced"},
+           "initiatives": "Initiatives",
+           "initiative columns": ["id", "name", "description", "owner", "started", "status", "challenge areas",
+                                  "KPIs", "source", "address"],
+           "initiative status": {"planned": "planned", "ongoing": "ongoing", "completed": "completed",
+                                 "unknown": "not stated"},
            "filters names": {"municipality": "municipality", "year": "year", "dimension": "dimension",
                              "sub_dimension": "sub-dimension", "category": "category",
                              "challenge_area": "challenge area", "band": "band", "status": "status",
@@ -263,6 +268,11 @@ SHEET_LABELS = {
                     "gyldig område", "største sum av delene"],
            "direction": {"higher": "høyere er bedre", "lower": "lavere er bedre", "none": "ingen retning"},
            "type": {"core": "kjerneindikator", "advanced": "avansert indikator"},
+           "initiatives": "Tiltak",
+           "initiative columns": ["id", "navn", "beskrivelse", "ansvarlig", "startet", "status", "utfordringsområder",
+                                  "indikatorer", "kilde", "adresse"],
+           "initiative status": {"planned": "planlagt", "ongoing": "pågår", "completed": "avsluttet",
+                                 "unknown": "ikke oppgitt"},
            "filters names": {"municipality": "kommune", "year": "år", "dimension": "dimensjon",
                              "sub_dimension": "underdimensjon", "category": "kategori",
                              "challenge_area": "utfordringsområde", "band": "poengklasse", "status": "status",
@@ -290,6 +300,22 @@ def _kpi_rows(catalogue: Catalogue, codes: list[str], lang: str) -> list[list]:
     return rows
 
 
+def _initiatives_sheet(wb, frame: pd.DataFrame, initiatives: pd.DataFrame, lab: dict, lang: str) -> None:
+    """The municipality's initiatives that concern the exported rows (by KPI or by challenge area)."""
+    codes = set(frame["kpi_code"])
+    areas = {a for v in pd.unique(frame["challenge_area"]) for a in str(v).split(",") if a}
+    sheet = wb.create_sheet(lab["initiatives"])
+    sheet.append(lab["initiative columns"])
+    for r in initiatives.to_dict("records"):
+        mine = set(r["kpi_codes"].split(";")) & codes or set(r["challenge_areas"].split(",")) & areas
+        if not mine:
+            continue
+        sheet.append([neutralise(xml_safe(x)) for x in (
+            r["id"], r[f"name_{lang}"], r[f"description_{lang}"], r["owner"], r["started"],
+            lab["initiative status"].get(r["status"], r["status"]), r["challenge_areas"], r["kpi_codes"],
+            r["source_title"])] + [_linked(sheet, r["source_url"]) if r["source_url"] else None])
+
+
 def _linked(sheet, text: str):
     """A cell holding ``text`` (neutralised), a hyperlink to the first http(s) address in it when there is one."""
     from openpyxl.cell import WriteOnlyCell
@@ -302,7 +328,7 @@ def _linked(sheet, text: str):
     return cell
 
 
-def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context) -> bytes:
+def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context, initiatives: pd.DataFrame | None = None) -> bytes:
     """Sheets Data, Metadata, Filters and Citation (Filtre and Kildehenvisning in Norwegian); numbers are number
     cells, text is neutralised."""
     from openpyxl import Workbook
@@ -356,6 +382,8 @@ def to_xlsx(frame: pd.DataFrame, catalogue: Catalogue, ctx: Context) -> bytes:
                                                                                        else "en"],
                                                                  link=ctx.permalink, date=ctx.generated))])
     cite.append([lab["illustrative"], lab["illustrative text"]])
+    if initiatives is not None:
+        _initiatives_sheet(wb, frame, initiatives, lab, ctx.lang)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -17,6 +17,11 @@ from .errors import DataError, Problem
 from .finance import COLUMNS as FINANCE_COLUMNS
 from .finance import KEY as FINANCE_KEY
 from .finance import validate_finance_table
+from .initiatives import COLUMNS as INITIATIVE_COLUMNS
+from .initiatives import FILE as INITIATIVES_FILE
+from .initiatives import KEY as INITIATIVES_KEY
+from .initiatives import is_initiatives, load_initiatives, validate_initiatives
+from .initiatives import rows_of as initiative_rows
 from .observations import FILE_COLUMNS, KEY, load_observations, to_template_rows, validate_table
 from .repository import FINANCE, OBSERVATIONS
 from .tabular import read_table
@@ -26,7 +31,7 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
 @dataclass
 class ImportPlan:
-    kind: str  # "observations" or "finance"
+    kind: str  # "observations", "finance" or "initiatives"
     target: Path
     added: list[tuple] = field(default_factory=list)
     replaced: list[tuple] = field(default_factory=list)
@@ -116,6 +121,14 @@ def plan_import(path: Path, data_dir: Path, catalogue: Catalogue, max_bytes: int
         new = read_jsonstat(path, max_bytes=max_bytes, max_rows=max_rows)
         return _plan_finance(new, Path(data_dir))
     table = read_table(path, max_bytes=max_bytes, max_rows=max_rows)
+    if is_initiatives(table.header):
+        new, problems = validate_initiatives(table, catalogue)
+        if problems:
+            raise DataError(problems)
+        target = Path(data_dir) / INITIATIVES_FILE
+        existing = load_initiatives(target, catalogue) if target.exists() else new.iloc[0:0]
+        added, replaced, unchanged, merged = _compare(existing, new, INITIATIVES_KEY, initiative_rows)
+        return ImportPlan("initiatives", target, added, replaced, unchanged, merged, len(existing))
     if _is_finance(table.header):
         new, problems = validate_finance_table(table, table.name)
         if problems:
@@ -194,6 +207,8 @@ def apply_import(plan: ImportPlan) -> None:
         return
     if plan.kind == "observations":
         payload = canonical_csv(FILE_COLUMNS, to_template_rows(plan.merged))
+    elif plan.kind == "initiatives":
+        payload = canonical_csv(INITIATIVE_COLUMNS, initiative_rows(plan.merged.sort_values("id", kind="stable")))
     else:
         merged = plan.merged.sort_values(list(FINANCE_KEY), kind="stable")
         payload = canonical_csv(FINANCE_COLUMNS, _finance_rows(merged))

@@ -22,6 +22,8 @@ from .challenges import load_challenges
 from .errors import DataError, Problem
 from .finance import COLUMNS as FINANCE_COLUMNS
 from .finance import load_finance, load_norms
+from .initiatives import empty as empty_initiatives
+from .initiatives import load_initiatives
 from .observations import load_observations
 from .scoring import score_frame
 
@@ -31,6 +33,7 @@ OBSERVATIONS = "observations.csv"
 FINANCE = "finance.csv"
 NORMS = "finance_norms.csv"
 CHALLENGES = "challenge_areas.csv"
+INITIATIVES = "initiatives.csv"
 SCHEMA_VERSION = "5"  # bump when the cached frame's shape changes
 
 
@@ -43,6 +46,7 @@ class Dataset:
     challenges: pd.DataFrame
     fingerprint: str
     loaded_at: float = field(default_factory=time.time)
+    initiatives: pd.DataFrame = field(default_factory=empty_initiatives)
 
     @cached_property
     def _municipalities(self) -> tuple[tuple[str, str], ...]:
@@ -128,7 +132,7 @@ class DataUnavailable(Exception):
 
 
 def _sources(data_dir: Path, catalogue_path: Path) -> list[Path]:
-    return [catalogue_path] + [data_dir / n for n in (OBSERVATIONS, FINANCE, NORMS, CHALLENGES)]
+    return [catalogue_path] + [data_dir / n for n in (OBSERVATIONS, FINANCE, NORMS, CHALLENGES, INITIATIVES)]
 
 
 def _check_regular_files(paths: list[Path]) -> None:
@@ -313,7 +317,10 @@ class Repository:
         ch = blobs[CHALLENGES]
         challenges = load_challenges(self.data_dir / CHALLENGES, catalogue, raw=ch) if ch is not None else pd.DataFrame(
             columns=["kpi_code", "area", "part", "rationale_nb", "rationale_en"])
-        return Dataset(catalogue, obs, finance, norms, challenges, fp)
+        ini = blobs.get(INITIATIVES)
+        initiatives = (load_initiatives(self.data_dir / INITIATIVES, catalogue, raw=ini) if ini is not None
+                       else empty_initiatives())
+        return Dataset(catalogue, obs, finance, norms, challenges, fp, initiatives=initiatives)
 
     # -- the parquet cache: signed, so a file placed or changed in the cache directory is never served ------------
     def _key(self) -> bytes:

@@ -14,6 +14,7 @@ from .figures import score_bars
 from .formatting import fmt_pct, fmt_value, year_label
 from .i18n import TREND_SYMBOLS, t
 from .indicators import kpi_href
+from .initiatives import block as initiatives_block
 from .urls import href
 
 
@@ -129,7 +130,7 @@ def _chart(units: pd.DataFrame, catalogue: Catalogue, lang: str, area_name: str,
 
 
 def area_layout(s: AreaSummary, units: pd.DataFrame, catalogue: Catalogue, lang: str, munis, years, muni: str,
-                year: int | None, param_notices, year_basis: str = "data") -> list:
+                year: int | None, param_notices, year_basis: str = "data", initiatives: pd.DataFrame | None = None) -> list:
     name = dict(munis).get(muni, muni)
     ylab = year_label(year, year_basis, lang)
     area = name_of(CHALLENGE_AREAS, s.area, lang)
@@ -168,4 +169,7 @@ def area_layout(s: AreaSummary, units: pd.DataFrame, catalogue: Catalogue, lang:
         content.append(_units_table(units, catalogue, lang,
                                     t("ch.table.caption", lang, area=area, municipality=name, year=ylab),
                                     "challenge-table", muni))
+    if initiatives is not None:
+        content += initiatives_block(initiatives, catalogue, lang, "ini.heading.area", "ini.intro.area",
+                                     "ini.none.area", "area-initiatives")
     return content

@@ -16,6 +16,7 @@ from .finance import entity_name
 from .formatting import fmt_pct, fmt_value, year_label
 from .i18n import t
 from .indicators import kpi_href
+from .initiatives import home_line
 from .urls import href
 
 
@@ -103,7 +104,7 @@ def _changes_card(h: Home, catalogue: Catalogue, lang: str, params: dict) -> htm
     return html.Section(body, className="home-card home-changes-card", id="home-changes")
 
 
-def layout(h: Home, catalogue: Catalogue, lang: str, munis, years, param_notices) -> list:
+def layout(h: Home, catalogue: Catalogue, lang: str, munis, years, param_notices, initiatives=None) -> list:
     name = dict(munis).get(h.municipality, h.municipality)
     ylab = year_label(h.year, h.year_basis, lang)
     params = {"municipality": h.municipality if h.municipality != "3203" else None, "year": h.year}
@@ -125,6 +126,7 @@ def layout(h: Home, catalogue: Catalogue, lang: str, munis, years, param_notices
         html.Div([_area_card(s, catalogue, lang, params) for s in h.areas], className="home-areas"),
         html.Div([_finance_card(h.finance, lang), _changes_card(h, catalogue, lang, params)],
                  className="home-second"),
+        *([line] if (line := home_line(initiatives, lang) if initiatives is not None else None) is not None else []),
         html.Nav(html.Ul([
             html.Li(html.A(t("home.link.snapshot", lang), href=href("/snapshot", lang, **params))),
             html.Li(html.A(t("home.link.compare", lang), href=href("/compare", lang))),

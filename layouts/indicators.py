@@ -257,7 +257,8 @@ def _crosses(traces: list[dict], year: int) -> bool:
 
 
 def detail_layout(kpi: KPI, rows: pd.DataFrame, paces: list[Pace], peers: pd.DataFrame, lang: str, munis,
-                  muni: str, param_notices) -> list:
+                  muni: str, param_notices, initiatives: pd.DataFrame | None = None,
+                  catalogue: Catalogue | None = None) -> list:
     name = dict(munis).get(muni, muni)
     content: list = []
     if (rows["status"] == "illustrative").any() or (peers["status"] == "illustrative").any():
@@ -297,6 +298,11 @@ def detail_layout(kpi: KPI, rows: pd.DataFrame, paces: list[Pace], peers: pd.Dat
         ]
     content += _pace_block(kpi, paces, lang, name) if traces else []
     content += _peers_table(kpi, peers, lang)
+    if initiatives is not None and len(initiatives) and catalogue is not None:
+        from .initiatives import block as initiatives_block  # initiatives.py links back to the KPI pages
+
+        content += initiatives_block(initiatives, catalogue, lang, "ini.heading.kpi",
+                                     "ini.intro.kpi", None, "kpi-initiatives")
     content.append(_metadata(kpi, rows, lang))
     return content
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA_FILES = ("observations.csv", "finance.csv", "finance_norms.csv", "challenge_areas.csv")
+DATA_FILES = ("observations.csv", "finance.csv", "finance_norms.csv", "challenge_areas.csv", "initiatives.csv")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",

@@ -84,7 +84,7 @@ def test_exp002_an_export_reimports_to_the_same_data(client, data_dir, tmp_path,
     # into an empty data directory: the same rows come back
     empty = tmp_path / "empty"
     empty.mkdir()
-    for name in ("finance.csv", "finance_norms.csv", "challenge_areas.csv"):
+    for name in ("finance.csv", "finance_norms.csv", "challenge_areas.csv", "initiatives.csv"):
         (empty / name).write_bytes((data_dir / name).read_bytes())
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(empty))
     f = tmp_path / f"again-{lang}.csv"
@@ -158,7 +158,7 @@ def test_exp004_neutralise_keeps_negative_numbers_and_plain_text():
 def test_exp005_xlsx_has_four_sheets_and_its_permalink_reopens_the_view(client):
     r = client.get(f"/api/v1/observations.xlsx?{KARMOY_EC}&lang=nb")
     wb = load_workbook(io.BytesIO(r.data))
-    assert wb.sheetnames == ["Data", "Metadata", "Filtre", "Kildehenvisning"]  # a Norwegian export is Norwegian
+    assert wb.sheetnames == ["Data", "Metadata", "Filtre", "Kildehenvisning", "Tiltak"]  # a Norwegian export is Norwegian
     n = wb["Data"].max_row - 1
     meta_codes = [row[0] for row in wb["Metadata"].iter_rows(min_row=2, values_only=True)]
     data_codes = {row[3] for row in wb["Data"].iter_rows(min_row=2, values_only=True)}
@@ -255,7 +255,7 @@ def test_exp009_export_command_writes_the_same_file_as_the_api(client, data_dir,
     assert pq_out.read_bytes() == client.get("/api/v1/observations.parquet").data
     x = tmp_path / "a.xlsx"
     assert cli.main(["export", "--format", "xlsx", "--year", "2020", "-o", str(x)]) == 0
-    assert load_workbook(x).sheetnames == ["Data", "Metadata", "Filters", "Citation"]  # --lang en by default
+    assert load_workbook(x).sheetnames == ["Data", "Metadata", "Filters", "Citation", "Initiatives"]  # --lang en by default
     assert cli.main(["export", "--format", "csv", "--year", "twenty", "-o", str(tmp_path / "bad.csv")]) == 2
     assert "--year 'twenty'" in capsys.readouterr().err and not (tmp_path / "bad.csv").exists()
 

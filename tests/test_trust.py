@@ -447,7 +447,7 @@ def test_tru013_concurrent_imports_all_land(tmp_path, data_dir):
     years = set(obs[(obs["municipality_code"] == "3203") & (obs["kpi_code"] == "EC: ICT: ICT: 1C")]["year"])
     assert {2030 + i for i in range(20)} <= years
     assert sorted(p.name for p in data_dir.iterdir()) == sorted(
-        ["observations.csv", "finance.csv", "finance_norms.csv", "challenge_areas.csv"])  # no lock or temp file left
+        ["observations.csv", "finance.csv", "finance_norms.csv", "challenge_areas.csv", "initiatives.csv"])  # no lock or temp file left
 
 
 def test_tru014_a_second_writer_waits_then_is_refused_clearly(tmp_path, data_dir):
