@@ -92,16 +92,22 @@ class _Streamed:
         self.chunks, self.held = chunks, held
 
     def __iter__(self):
-        return iter(self.chunks)
+        try:
+            yield from self.chunks
+        finally:  # sent (or abandoned): the slot is free at once, whether or not the server calls close()
+            self._release()
 
     def close(self) -> None:
         try:
             self.chunks.close()
         finally:
-            if self.held:
-                self.held = False
-                _expensive.release()
-                give_back_memory()
+            self._release()
+
+    def _release(self) -> None:
+        if self.held:
+            self.held = False
+            _expensive.release()
+            give_back_memory()
 
 
 def _stream(chunks, held: bool, fmt: str, name: str) -> Response:

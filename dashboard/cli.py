@@ -61,6 +61,29 @@ def cmd_import(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_retire(args, settings: Settings) -> int:
+    """After importing verified results: remove the illustrative rows of the municipalities and years the file
+    covers that the import did not replace. Shows them; removes them only with --yes."""
+    from data.cleanup import retire_illustrative
+
+    try:
+        plan = retire_illustrative(Path(args.file), settings.data_dir, _catalogue(settings), args.yes)
+    except DataError as exc:
+        print(f"{args.file}: refused, nothing was changed. {len(exc.problems)} problem(s):", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 1
+    for line in plan.lines():
+        print(line)
+    if not len(plan.remove):
+        print("nothing to remove")
+    elif args.yes:
+        print(f"removed {len(plan.remove)} illustrative rows")
+    else:
+        print("nothing was removed yet: run again with --yes to remove these rows")
+    return 0
+
+
 def cmd_export(args, settings: Settings) -> int:
     """The same files as ``/api/v1/observations.<format>``, written atomically to ``-o FILE``."""
     import datetime as dt
@@ -117,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("file")
     i = sub.add_parser("import", help="validate, then merge a file into the data directory (all or nothing)")
     i.add_argument("file")
+    r = sub.add_parser("retire-illustrative", help="after importing verified results, remove the illustrative rows "
+                                                   "of the years the file covers (shows them first; --yes removes)")
+    r.add_argument("file", help="the verified file that was imported")
+    r.add_argument("--yes", action="store_true", help="remove the rows shown (all or nothing)")
     e = sub.add_parser("export", help="write the filtered observations as CSV, XLSX or Parquet (same as the API)")
     e.add_argument("--format", choices=("csv", "xlsx", "parquet"), required=True)
     e.add_argument("-o", "--output", required=True, help="the file to write")
@@ -134,5 +161,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["serve", *(argv or [])])
     settings = Settings.from_env(debug=getattr(args, "debug", False))
-    commands = {"serve": cmd_serve, "validate": cmd_validate, "import": cmd_import, "export": cmd_export}
+    commands = {"serve": cmd_serve, "validate": cmd_validate, "import": cmd_import, "export": cmd_export,
+                "retire-illustrative": cmd_retire}
     return commands[args.command](args, settings)
