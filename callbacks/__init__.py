@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import navigation
+from . import navigation, peers
 
 
 def register_all(app, repo) -> None:
     navigation.register(app, repo)
+    peers.register(app, repo)

@@ -291,6 +291,20 @@ def blocked(f: Filters, lang: str, munis, all_years, param_notices, shown_years:
 
 def layout(f: Filters, units, rows, years, yoy_rows, catalogue: Catalogue, lang: str, munis, all_years,
            param_notices, capped_from: int | None = None) -> list:
+    content = _layout(f, units, rows, years, yoy_rows, catalogue, lang, munis, all_years, param_notices, capped_from)
+    chosen = list(f.municipality)
+    if chosen:
+        from .peers import placeholder
+
+        scope = scope_of(f) or ALL_SCOPE
+        content.append(placeholder({"municipality": chosen[0], "name": dict(munis).get(chosen[0], chosen[0]),
+                                    "scope": f"{scope[0]}:{scope[1]}", "scope_name": scope_name(scope, lang),
+                                    "year_to": f.year_to, "lang": lang}, lang))
+    return content
+
+
+def _layout(f: Filters, units, rows, years, yoy_rows, catalogue: Catalogue, lang: str, munis, all_years,
+            param_notices, capped_from: int | None = None) -> list:
     chosen = list(f.municipality)
     scope = scope_of(f)
     label = scope_name(scope, lang)

@@ -24,3 +24,5 @@ def dom_id(component_id: dict | str) -> str:
 
 CONTROLS_MUNICIPALITY = dom_id(url_param("municipality"))
 CONTROLS_YEAR = dom_id(url_param("year"))
+PEERS_REQUEST = "peers-request"  # what the compare page asks the peer finder (a store the server fills)
+PEERS_RESULT = "peers-result"
