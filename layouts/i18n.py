@@ -459,7 +459,6 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "peers.method": "Slik regnes likheten: for hver indikator i utvalget brukes hver kommunes siste verdi, omregnet til standardavvik fra snittet av alle kommuner med verdi (z-verdi). Avstanden er roten av gjennomsnittet av de kvadrerte forskjellene over indikatorene begge kommunene har; en verdi som mangler, teller ikke (aldri som null). 0 betyr like verdier, 1 at verdiene i snitt skiller seg med ett standardavvik. Kommuner som deler færre enn halvparten av indikatorene (minst 3), rangeres ikke.",
         "peers.loading": "Finner kommunene som ligner mest …",
         "peers.not_measured": "Sammenligningen bygger på tall som ikke er målinger ({kinds}). Den viser hvordan verktøyet virker, ikke hvem som faktisk ligner.",
-        "peers.too_sparse": "For få tall til å sammenligne: {municipality} har {n} indikatorer med verdi i utvalget (minst 3 trengs), eller ingen annen kommune deler nok av dem ({others} kommuner deler for få).",
         "peers.sentence": "Nærmest {municipality} er {first} (avstand {d} over {n} felles indikatorer), deretter {rest}. {left} kommuner delte færre enn {min} indikatorer og er ikke rangert.",
         "peers.col.municipality": "Kommune",
         "peers.col.distance": "Avstand",
@@ -469,6 +468,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "peers.caption": "De fem kommunene nærmest {municipality}",
         "peers.values.caption": "Verdiene side om side: {municipality} og de nærmeste",
         "peers.bad_request": "Forespørselen kunne ikke leses.",
+        "peers.too_sparse": "For få tall til å sammenligne: i dette utvalget har {n} indikatorer verdier både for {municipality} og for minst to andre kommuner, og minst 3 trengs; {others} kommuner delte for få av dem.",
     },
     "en": {
         "app.title": "Sustainability indicators for Asker",
@@ -924,7 +924,6 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "peers.method": "How likeness is computed: for each KPI in the scope, each municipality's latest value is expressed in standard deviations from the mean of all municipalities with a value (a z-score). The distance is the square root of the mean squared difference over the KPIs both municipalities have; a missing value is left out (never counted as zero). 0 means equal values, 1 that the values differ by one standard deviation on average. Municipalities that share fewer than half of the KPIs (at least 3) are not ranked.",
         "peers.loading": "Finding the most similar municipalities …",
         "peers.not_measured": "The comparison rests on figures that are not measurements ({kinds}). It shows how the tool works, not who really is alike.",
-        "peers.too_sparse": "Too few figures to compare: {municipality} has {n} KPIs with a value in the scope (at least 3 are needed), or no other municipality shares enough of them ({others} municipalities share too few).",
         "peers.sentence": "Closest to {municipality} is {first} (distance {d} over {n} shared KPIs), then {rest}. {left} municipalities shared fewer than {min} KPIs and are not ranked.",
         "peers.col.municipality": "Municipality",
         "peers.col.distance": "Distance",
@@ -934,6 +933,7 @@ CATALOGUES: dict[str, dict[str, str]] = {
         "peers.caption": "The five municipalities closest to {municipality}",
         "peers.values.caption": "The values side by side: {municipality} and the closest",
         "peers.bad_request": "The request could not be read.",
+        "peers.too_sparse": "Too few figures to compare: in this scope {n} KPIs have values both for {municipality} and for at least two other municipalities, and at least 3 are needed; {others} municipalities shared too few of them.",
     },
 }
 
