@@ -12,10 +12,14 @@ from .i18n import t
 from .urls import href
 
 
+# owners and source titles are Norwegian names and titles: marked as such on an English page
+NAMES_LANG = "nb"
+
+
 def _source(r: dict, lang: str):
     if r["source_url"]:
-        return html.A(r["source_title"], href=r["source_url"], className="source-link")
-    return r["source_title"]
+        return html.A(r["source_title"], href=r["source_url"], className="source-link", lang=NAMES_LANG)
+    return html.Span(r["source_title"], lang=NAMES_LANG)
 
 
 def _item(r: dict, catalogue: Catalogue, lang: str) -> html.Li:
@@ -23,7 +27,7 @@ def _item(r: dict, catalogue: Catalogue, lang: str) -> html.Li:
     if r["started"]:
         facts += [" · ", t("ini.started", lang, year=r["started"])]
     if r["owner"]:
-        facts += [" · ", r["owner"]]
+        facts += [" · ", html.Span(r["owner"], lang=NAMES_LANG)]
     areas = [a for a in r["challenge_areas"].split(",") if a]
     kpis = [catalogue[c] for c in r["kpi_codes"].split(";") if c]
     more = []
