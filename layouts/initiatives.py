@@ -11,7 +11,6 @@ from data.taxonomy import CHALLENGE_AREAS, name_of
 from .i18n import t
 from .urls import href
 
-
 # owners and source titles are Norwegian names and titles: marked as such on an English page
 NAMES_LANG = "nb"
 
