@@ -324,6 +324,9 @@ def main() -> int:
             return statistics.mean(xs[:q]), statistics.mean(xs[-q:])
 
         trends = {p: trend(p) for p in pids}
+        # every sample, with the time since the start, for looking at a spike afterwards
+        (ROOT / "test-artifacts" / "soak-rss.json").write_text(json.dumps(
+            {str(p): [x / 1024 for x in samples[p]] for p in pids}))
         growth = max(((b - a) / a) for a, b in trends.values() if a) if pids else 0.0
         print(f"soak: {USERS} users, {SLOW} slow clients, 1 expensive client, {elapsed:.0f} s on "
               f"{'the national data set' if directory else 'the shipped data'}, after {warm_requests} warm-up "
