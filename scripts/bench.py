@@ -378,7 +378,8 @@ def main() -> int:
     with Server("dashboard.wsgi:server", {}) as muni, \
             Server("dashboard.wsgi:server", {"DASHBOARD_DATA_DIR": str(NATIONAL)}) as nat:
         cases = {
-            "overview page (/)": ("/", "?municipality=3203", "/", "?municipality=9001"),
+            "home page (/)": ("/", "?municipality=3203", "/", "?municipality=9001"),
+            "snapshot page (/snapshot)": ("/snapshot", "?municipality=3203", "/snapshot", "?municipality=9001"),
             "data filter (/data, municipality + dimension)": ("/data", "?municipality=1149&dimension=EC", "/data",
                                                                "?municipality=9001&dimension=EC"),
             "compare page": ("/compare", "?municipality=3203,1149", "/compare", "?municipality=9001,9002"),
@@ -401,9 +402,9 @@ def main() -> int:
                         command="POST /_dash-update-component")
                     add(f"response bytes gzip: {name}", len(zipped) / 1e3, "KB gzip",
                         command="POST /_dash-update-component with Accept-Encoding: gzip")
-                    if name.startswith("overview"):
+                    if name.startswith("snapshot"):
                         typed = body.count(b'"bdata"')
-                        add("figures carry typed arrays (bdata) in the overview response", typed, "arrays",
+                        add("figures carry typed arrays (bdata) in the snapshot response", typed, "arrays",
                             ">= 1", typed >= 1, "count of \"bdata\" in the response")
         status, body, _ = request(conn_m, "GET", "/api/v1/observations.json?municipality=3203&year=2023&limit=100")
         (floor_dir / "api.json").write_bytes(body)
