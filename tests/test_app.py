@@ -179,7 +179,8 @@ def test_app012_every_id_a_callback_names_exists_in_some_page(client):
     app = client.application.config["DASHBOARD_DASH_APP"]
     walk(app.layout)
     for page in dash.page_registry.values():
-        walk(page["layout"]() if callable(page["layout"]) else page["layout"])
+        with client.application.test_request_context(page.get("path") or "/"):  # as a request would draw it
+            walk(page["layout"]() if callable(page["layout"]) else page["layout"])
     for dep in client.get("/_dash-dependencies").get_json():
         ids_ = [i["id"] for i in dep["inputs"] + dep["state"]]
         out = dep["output"].strip(".").split("...")
