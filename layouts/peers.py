@@ -32,7 +32,7 @@ def result(r: PeerResult, long: pd.DataFrame, catalogue: Catalogue, munis: dict[
     out: list = []
     if statuses & {"synthetic", "illustrative"}:
         out.append(html.P(t("peers.not_measured", lang, kinds=", ".join(t(f"status.{s}", lang) for s in sorted(
-            statuses & {"synthetic", "illustrative"}))), className="param-notice", role="note"))
+            statuses & {"synthetic", "illustrative"}))), className="data-notice", role="note"))
     if r.target_units < 3 or r.ranked.empty:
         out.append(html.P(t("peers.too_sparse", lang, municipality=name, n=r.target_units,
                             others=fmt_number(r.unranked, lang, 0)), id="peers-sentence"))
