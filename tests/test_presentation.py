@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.test_browser import open_page
+from tests.test_browser import axe_violations, open_page
 
 ROUTES = [
     "/", "/snapshot", "/challenges", "/challenges/transport", "/challenges/inequality", "/challenges/consumption",
@@ -90,6 +90,16 @@ def test_pre002_nothing_is_cut_at_390_px(live_server, page_factory, route, lang)
     region (a wide table), and the page itself never scrolls sideways."""
     page = open_page(page_factory, live_server.url + with_lang(route, lang), width=390)
     assert page.evaluate(CLIPPED_JS) == []
+    assert axe_violations(page) == []  # WCAG 2.1 AA at phone width, every route, both languages
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("route", ROUTES)
+def test_pre003_every_route_has_zero_axe_violations_at_1280(live_server, page_factory, route, lang):
+    page = open_page(page_factory, live_server.url + with_lang(route, lang), width=1280)
+    assert page.evaluate("document.documentElement.lang") == lang
+    assert axe_violations(page) == []
 
 
 @pytest.mark.browser
