@@ -77,7 +77,7 @@ def home_line(frame: pd.DataFrame, lang: str) -> html.P | None:
     linked = frame[frame["challenge_areas"] != ""] if len(frame) else frame
     if not len(linked):
         return None
-    names = [r[f"name_{lang}"] for r in linked.to_dict("records")][:3]
+    names = [r[f"name_{lang}"] for r in linked.to_dict("records")][:2]
     return html.P([t("ini.home", lang, n=len(linked), names=", ".join(names)), " ",
                    html.A(t("ini.home.link", lang), href=href("/challenges", lang))],
                   className="home-initiatives", id="home-initiatives")

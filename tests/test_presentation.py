@@ -109,3 +109,17 @@ def test_pre002b_the_clipping_check_finds_cut_text(page_factory):
         <div data-scroll-region="table" style="overflow-x:auto"><table><tr><td>ok</td></tr></table></div></main>""")
     found = page.evaluate(CLIPPED_JS)
     assert any(x.startswith("p.") for x in found) and any("unlabelled scroll region" in x for x in found)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_pre004_sources_are_links_in_the_page_language(live_server, page_factory, lang):
+    """A source that holds an address is a link to it; its citation is in the page's language."""
+    page = open_page(page_factory, live_server.url + with_lang("/indicators/ec-i-b-1a?municipality=1103", lang))
+    link = page.locator("#kpi-values-table a.source-link").first
+    assert link.get_attribute("href").startswith("https://www.itu.int/en/publications/")
+    cell = page.locator("#kpi-values-table tbody tr").first.inner_text()
+    assert ("februar 2021, s. 17" in cell) if lang == "nb" else ("February 2021, p.17" in cell)
+    data = open_page(page_factory, live_server.url + with_lang("/data?municipality=1103", lang))
+    data.locator("#data-table tbody tr >> nth=0 >> details summary").click()
+    assert data.locator("#data-table tbody tr >> nth=0 >> a.source-link").count() == 1
