@@ -157,7 +157,6 @@ def _install_page_memo(server, repo: Repository) -> None:
     (Redis when configured), so a repeated view costs a lookup, not a rebuild.
     """
     import datetime as dt
-    import hashlib
 
     from flask import g
 

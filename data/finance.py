@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import DataError, Problem
-from .tabular import parse_number, read_table
+from .tabular import header_problem, parse_number, read_table
 
 COLUMNS = ("municipality_code", "municipality_name", "year", "measure", "value", "unit",
            "basis", "status", "source", "note")
@@ -38,11 +38,9 @@ KEY = ("municipality_code", "year", "measure", "basis")
 
 
 def validate_finance_table(table, name: str) -> tuple[pd.DataFrame, list[Problem]]:
-    if sorted(table.header) != sorted(COLUMNS):
-        missing = [c for c in COLUMNS if c not in table.header]
-        extra = [c for c in table.header if c not in COLUMNS]
-        return pd.DataFrame(), [Problem(name, f"columns must be exactly {', '.join(COLUMNS)} "
-                                        f"(missing: {', '.join(missing) or '-'}; unexpected: {', '.join(extra) or '-'})", 1)]
+    wrong = header_problem(table.header, COLUMNS, name)
+    if wrong is not None:
+        return pd.DataFrame(), [wrong]
     idx = {c: table.header.index(c) for c in COLUMNS}
     problems: list[Problem] = []
     out: list[dict] = []

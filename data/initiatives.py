@@ -17,7 +17,7 @@ import pandas as pd
 from .catalogue import Catalogue
 from .errors import DataError, Problem
 from .observations import CONTROL_RE, NONCHAR_RE, YEAR_MAX, YEAR_MIN, invisible_char, unescape_text
-from .tabular import parse_csv_bytes
+from .tabular import header_problem, parse_csv_bytes
 from .taxonomy import CHALLENGE_AREAS
 
 FILE = "initiatives.csv"
@@ -43,11 +43,9 @@ def empty() -> pd.DataFrame:
 def validate_initiatives(table, catalogue: Catalogue) -> tuple[pd.DataFrame, list[Problem]]:
     """Every row checked; ``(frame, [])`` or ``(empty, problems)`` naming file, row and column."""
     name = table.name
-    if sorted(table.header) != sorted(COLUMNS):
-        missing = [c for c in COLUMNS if c not in table.header]
-        extra = [c for c in table.header if c not in COLUMNS]
-        return empty(), [Problem(name, f"columns must be exactly {', '.join(COLUMNS)} (missing: "
-                                       f"{', '.join(missing) or '-'}; unexpected: {', '.join(extra) or '-'})", 1)]
+    wrong = header_problem(table.header, COLUMNS, name)
+    if wrong is not None:
+        return empty(), [wrong]
     idx = {c: table.header.index(c) for c in COLUMNS}
     problems: list[Problem] = []
     out: list[dict] = []

@@ -30,6 +30,16 @@ class Table:
     kind: str  # "csv" or "xlsx"
 
 
+def header_problem(header: list[str], columns: tuple[str, ...], name: str) -> Problem | None:
+    """A file whose columns must be exactly ``columns`` (in any order): None, or the problem naming what differs."""
+    if sorted(header) == sorted(columns):
+        return None
+    missing = [c for c in columns if c not in header]
+    extra = [c for c in header if c not in columns]
+    return Problem(name, f"columns must be exactly {', '.join(columns)} (missing: {', '.join(missing) or '-'}; "
+                         f"unexpected: {', '.join(extra) or '-'})", 1)
+
+
 def detect_separator(header_line: str) -> str:
     """``;`` when the header uses it (a Norwegian export), otherwise ``,``."""
     if header_line.count(";") > header_line.count(","):
