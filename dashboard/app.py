@@ -18,7 +18,7 @@ import callbacks
 from data.repository import DataUnavailable, Repository
 from layouts import ids
 
-from . import pages, security
+from . import security
 from .api import give_back_memory
 from .settings import Settings
 
@@ -49,7 +49,7 @@ def _bootstrap_css_path():
 
 def _index_meta() -> tuple[int, str]:
     """The first response's status and title: the page the URL names, in its language (404 when none)."""
-    from .routes import page_meta, route_of
+    from callbacks.routes import page_meta, route_of
 
     repo = current_app.config["DASHBOARD_REPO"]
     name, variables = route_of(request.path)
@@ -267,7 +267,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     server.config["DASHBOARD_DASH_APP"] = app
     server.config["DASHBOARD_SETTINGS"] = settings
 
-    pages.register(app, repo)
+    callbacks.register_all(app, repo)
     app.layout = html.Div([
         dcc.Location(id=ids.URL, refresh="callback-nav"),
         html.Div(id=ids.LANG_SINK, hidden=True),
@@ -275,7 +275,6 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         html.Div(id=ids.LIVE_REGION, className="visually-hidden", **{"aria-live": "polite"}),
         dash.page_container,
     ])
-    callbacks.register_all(app, repo)
 
     from .api import create_blueprint
 

@@ -63,6 +63,10 @@ class FinanceView:
     regions: tuple = ()  # (code, name) of the regions with KOSTRA figures
     region: str | None = None  # the chosen region
     kostra: dict = None  # measure -> Series of the chosen region
+    norm_counts: dict = None  # (code, basis, measure) -> NormCount of every own and KOSTRA series (with a norm)
+
+    def norm_count_of(self, s: Series) -> NormCount | None:
+        return (self.norm_counts or {}).get((s.code, s.basis, s.measure))
 
 
 def _series(long: pd.DataFrame, measure: str) -> list[Series]:
@@ -137,4 +141,17 @@ def finance_view(ds, region: str | None = None) -> FinanceView:
             found = _series(k, m)
             if found:
                 kostra[m] = found[0]
-    return FinanceView(rows, norm_pct, norm_source, norm_from, own, available, chosen, kostra)
+    counts = {}
+    if norm_pct is not None:
+        for series in [x for group in own.values() for x in group] + list(kostra.values()):
+            counts[(series.code, series.basis, series.measure)] = norm_count(series, norm_pct)
+    return FinanceView(rows, norm_pct, norm_source, norm_from, own, available, chosen, kostra, counts)
+
+
+def financial_return_2018(fin: pd.DataFrame) -> float | None:
+    """The former Asker's (0220) financial return in 2018, the year before the merger, when the data has it."""
+    if fin.empty:
+        return None
+    ret = fin[(fin["measure"] == "financial_return") & (fin["year"] == 2018) & (fin["municipality_code"] == "0220")
+              & (fin["basis"] == "kommunekasse")]["value"]
+    return float(ret.iloc[0]) if len(ret) else None

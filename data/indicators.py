@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
 
-from .catalogue import KPI
+from .catalogue import KPI, Catalogue
 from .repository import Dataset
 
 HORIZON = 2030
@@ -125,3 +126,9 @@ def peers(ds: Dataset, kpi: KPI, year: int | None = None) -> pd.DataFrame:
     rows = rows.assign(_o=rows["data_point"].map(order).fillna(99),
                        _a=rows["municipality_code"] != "3203")
     return rows.sort_values(["_o", "_a", "municipality_name"]).drop(columns=["_o", "_a"]).reset_index(drop=True)
+
+
+def find_kpi(catalogue: Catalogue, raw: str) -> KPI | None:
+    """A KPI by slug, or by its code in any spacing and case, also when the code arrives percent-encoded."""
+    text = str(raw or "").strip()
+    return catalogue.by_slug(text.lower()) or catalogue.resolve(unquote(text)) or catalogue.resolve(text)

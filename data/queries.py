@@ -26,6 +26,7 @@ class Overview:
     categories: pd.DataFrame = None  # roll-up per category (for the benchmarking wheel)
     units: pd.DataFrame = None  # the scored rows themselves (kpi_code, data_point, band_used, ...)
     kpis: dict = None  # kpi_code -> (band or None, reason): each catalogue KPI once (the wheel)
+    kpi_totals: dict = None  # KPIs per band 1-4, "none" and "total" (kpi_band_counts of ``kpis``)
     reporting: pd.DataFrame = None  # per dimension: verified, reported, illustrative, not reported, no benchmark
     previous_year: int | None = None
     band_changes: pd.DataFrame = None  # units whose band differs from the previous year
@@ -103,6 +104,16 @@ def year_basis_of(rows: pd.DataFrame) -> str:
     return "report" if bool((rows["year_basis"].astype(str) == "report").all()) else "data"
 
 
+def all_years(ds: Dataset) -> list[int]:
+    """Every year any municipality has data for, ascending."""
+    return sorted({y for c, _ in ds.municipalities() for y in ds.years(c)})
+
+
+def has_illustrative(rows: pd.DataFrame) -> bool:
+    """Whether any of the rows is an illustrative (invented) value: the page then says so."""
+    return bool((rows["status"] == "illustrative").any()) if "status" in rows else False
+
+
 def rows_for(ds: Dataset, municipality: str, year: int | None) -> pd.DataFrame:
     obs = ds.observations
     mask = obs["municipality_code"] == municipality
@@ -130,7 +141,8 @@ def overview(ds: Dataset, municipality: str, year: int | None) -> Overview:
         categories=roll_up(rows, ds.catalogue, "category"),
         units=rows[["kpi_code", "data_point", "value", "band_used", "exclusion", "status", "achievement"]]
         .reset_index(drop=True),
-        kpis=kpi_bands(rows, ds.catalogue),
+        kpis=(per_kpi := kpi_bands(rows, ds.catalogue)),
+        kpi_totals=kpi_band_counts(per_kpi),
         reporting=reporting_panel(rows, ds.catalogue), previous_year=prev,
         band_changes=band_changes(rows, prev_rows), year_basis=year_basis_of(rows),
     )

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from .cache import Cache, MemoryCache
 from .catalogue import Catalogue
 from .challenges import load_challenges
+from .enriched import build_enriched
 from .errors import DataError, Problem
 from .finance import COLUMNS as FINANCE_COLUMNS
 from .finance import load_finance, load_norms
@@ -66,8 +67,6 @@ class Dataset:
     @cached_property
     def enriched(self) -> pd.DataFrame:
         """Observations joined with the catalogue, for filtering and export."""
-        from .filters import build_enriched
-
         frame = build_enriched(self.observations, self.catalogue, self.challenges)
         release_memory()  # once per data version: the join's temporaries go back to the system
         return frame

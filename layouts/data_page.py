@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
@@ -13,6 +12,7 @@ from data.catalogue import Catalogue
 from data.export import XLSX_MAX_ROWS
 from data.filters import Filters
 from data.observations import STATUSES
+from data.table import PAGE_SIZE, SORTABLE
 from data.taxonomy import CATEGORIES, CHALLENGE_AREAS, DIMENSIONS, SUB_DIMENSIONS, name_of
 
 from . import ids
@@ -21,45 +21,12 @@ from .formatting import fmt_number, fmt_value, year_text
 from .i18n import t
 from .urls import with_params
 
-PAGE_SIZE = 50
-SORTABLE = ("kpi_code", "municipality_name", "year", "value", "band_used", "status", "dimension", "category")
 # what the table shows in columns (visible at 1280 px); the rest of a row opens in its "details" cell
 COLUMNS = ("kpi_code", "municipality_name", "year", "data_point", "value", "unit", "target", "band_used", "status",
            "details")
 DETAILS = ("dimension", "sub_dimension", "category", "challenge_area", "points", "verified", "quality", "source",
            "note")
 NUMERIC_COLS = {"year", "value", "target"}
-
-
-def parse_sort(raw: str | None) -> tuple[str, bool, bool]:
-    """``-year`` -> (column, descending, valid)."""
-    text = (raw or "").strip()
-    if not text:
-        return "", False, True
-    desc = text.startswith("-")
-    col = text.lstrip("-")
-    if col not in SORTABLE:
-        return "", False, False
-    return col, desc, True
-
-
-def parse_page(raw: str | None) -> tuple[int, bool]:
-    text = (raw or "").strip()
-    if not text:
-        return 1, True
-    if text.isdigit() and 0 < len(text) <= 7 and int(text) >= 1:
-        return int(text), True
-    return 1, False
-
-
-def sort_rows(rows: pd.DataFrame, col: str, desc: bool) -> pd.DataFrame:
-    if not col:
-        return rows
-    keys = [col] + [c for c in ("municipality_code", "year", "kpi_code", "data_point") if c != col]
-    sortable = rows.assign(**{c: rows[c].astype(str) for c in keys if str(rows[c].dtype) == "category"})
-    order = sortable.sort_values(keys, ascending=[not desc] + [True] * (len(keys) - 1), na_position="last",
-                                 kind="stable").index
-    return rows.loc[order]
 
 
 ANY = "all"  # the "no filter" choice of a select (an empty value would show as a blank select)
@@ -301,7 +268,3 @@ def layout(rows: pd.DataFrame, total: int, page: int, pages: int, f: Filters, so
             nav += [link(page + 1, "data.page.next", "page-next"), link(pages, "data.page.last", "page-last")]
         content.append(html.Nav(nav, className="pager", **{"aria-label": t("data.page.label", lang)}))
     return content
-
-
-def page_count(total: int) -> int:
-    return max(1, math.ceil(total / PAGE_SIZE))

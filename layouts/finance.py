@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from data.finance_view import FinanceView, Series, norm_count
+from data.finance_view import FinanceView, Series
 
 from . import ids
 from .components import data_table, data_text, notices, plain_text
@@ -55,11 +55,12 @@ def _status_note(status: str, lang: str) -> str:
     return f" ({t('finance.preliminary', lang)})" if status == "preliminary" else ""
 
 
-def norm_sentences(series: list[Series], norm: float | None, lang: str) -> list[str]:
+def norm_sentences(series: list[Series], view: FinanceView, lang: str) -> list[str]:
     """One sentence per series: its own years above the norm, of its own years with a figure."""
     out = []
+    norm = view.norm_pct
     for s in series:
-        c = norm_count(s, norm) if norm is not None else None
+        c = view.norm_count_of(s) if norm is not None else None
         if c is None:
             continue
         span = str(c.first) if c.first == c.last else f"{c.first}–{c.last}"
@@ -134,7 +135,7 @@ def _kostra(view: FinanceView, lang: str) -> list:
     region = entity_name(view.region, names.get(view.region, view.region), lang)
     for measure, s in view.kostra.items():
         gid = f"finance-kostra-{measure.replace('_', '-')}"
-        sentences = (norm_sentences([s], view.norm_pct, lang) if measure == "net_operating_result_pct"
+        sentences = (norm_sentences([s], view, lang) if measure == "net_operating_result_pct"
                      else level_sentences([s], lang))
         out += _block(f"kostra.{measure}", [s], sentences, lang, gid,
                       view.norm_pct if measure == "net_operating_result_pct" else None, None)
@@ -154,7 +155,7 @@ def layout(view: FinanceView, lang: str, financial_return_2018: float | None, pa
     content += [html.H1(t("finance.title", lang)), html.P(t("finance.intro", lang), className="lead-text"),
                 html.P(t("finance.basis.text", lang, bases=t("finance.basis.kommunekasse", lang)))]
     pct, mnok = own.get("net_operating_result_pct", []), own.get("net_operating_result", [])
-    content += _block("pct", pct, norm_sentences(pct, view.norm_pct, lang) or [t("finance.sentence.none", lang)],
+    content += _block("pct", pct, norm_sentences(pct, view, lang) or [t("finance.sentence.none", lang)],
                       lang, "finance-pct-graph", view.norm_pct, merger, table=False)
     content += _block("mnok", mnok, level_sentences(mnok, lang) or [t("finance.sentence.none", lang)], lang,
                       "finance-mnok-graph", None, merger, table=False)

@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from data.catalogue import Catalogue
-from data.queries import Overview, kpi_band_counts
+from data.queries import Overview
 from data.taxonomy import CATEGORIES, DIMENSIONS, SUB_DIMENSIONS, name_of
 
 from . import ids
@@ -79,7 +79,7 @@ def _wheel_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str, 
                               "band": kband, "size": 1, "hover": f"{k.code} {k.name(lang)}: {why}"})
     if not table_rows:
         return []
-    counts = kpi_band_counts(kb)
+    counts = ov.kpi_totals
     sentence = t("wheel.sentence", lang, municipality=muni_name, year=year_text, total=counts["total"],
                  b4=counts[4], b3=counts[3], b2=counts[2], b1=counts[1], grey=counts["none"])
     band_rows = [[band_badge(b, lang), fmt_number(counts[b], lang, 0)] for b in (4, 3, 2, 1)]

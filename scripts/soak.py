@@ -274,6 +274,8 @@ def main() -> int:
                 with lock:
                     stats["expensive"] += 1
                     stats["expensive_latencies"].append(time.perf_counter() - t0)
+                    stats.setdefault("expensive_log", []).append(
+                        (round(time.time() - stop + SECONDS, 1), round(time.perf_counter() - t0, 1), target, status))
                     if status == 200:
                         stats["expensive_ok"] += 1
                     elif status == 429 or (status == 503 and "Retry-After" in headers):
@@ -302,9 +304,12 @@ def main() -> int:
                     for i in range(SLOW)]
         threads += [threading.Thread(target=expensive, args=(300,))]
         samples: dict[int, list[int]] = {p: [] for p in pids}
+        sample_times: list[float] = []
+        stats["expensive_log"] = []
 
         def sampler() -> None:  # every worker's RSS every 5 s: a leak is a trend, not one export in flight
             while time.time() < stop:
+                sample_times.append(round(time.time() - t_start, 1))
                 for p in pids:
                     samples[p].append(rss_kib(p))
                 time.sleep(5)
@@ -326,7 +331,8 @@ def main() -> int:
         trends = {p: trend(p) for p in pids}
         # every sample, with the time since the start, for looking at a spike afterwards
         (ROOT / "test-artifacts" / "soak-rss.json").write_text(json.dumps(
-            {str(p): [x / 1024 for x in samples[p]] for p in pids}))
+            {"seconds": sample_times, "rss_mib": {str(p): [x / 1024 for x in samples[p]] for p in pids},
+             "expensive (end s, took s, target, status)": stats["expensive_log"]}))
         growth = max(((b - a) / a) for a, b in trends.values() if a) if pids else 0.0
         print(f"soak: {USERS} users, {SLOW} slow clients, 1 expensive client, {elapsed:.0f} s on "
               f"{'the national data set' if directory else 'the shipped data'}, after {warm_requests} warm-up "

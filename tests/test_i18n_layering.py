@@ -37,3 +37,71 @@ def test_arc002_layouts_do_not_import_callbacks_or_dashboard():
         assert not re.search(r"^\s*(from|import)\s+(callbacks|dashboard)\b", text, re.M), path.name
     for path in (ROOT / "callbacks").glob("*.py"):
         assert not re.search(r"^\s*(from|import)\s+dashboard\b", path.read_text(encoding="utf-8"), re.M), path.name
+
+
+def _imports() -> dict[str, set[str]]:
+    """Every project module -> the project modules it imports (top level, in functions, under TYPE_CHECKING)."""
+    import ast
+
+    rooms = ("dashboard", "callbacks", "layouts", "data")
+    mods = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+            for room in rooms for p in (ROOT / room).rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in mods.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        out = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                out |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(parts + ([node.module] if node.module else []))
+                out |= {base} | {f"{base}.{a.name}" for a in node.names}
+        graph[name] = {m for m in out if m in mods and m != name and not name.startswith(m + ".")}
+    return graph
+
+
+def test_arc003_no_import_circle():
+    graph = _imports()
+    done: set[str] = set()
+
+    def visit(m: str, path: list[str]) -> None:
+        if m in path:
+            raise AssertionError("import circle: " + " -> ".join(path[path.index(m):] + [m]))
+        if m in done:
+            return
+        for n in sorted(graph[m]):
+            visit(n, path + [m])
+        done.add(m)
+
+    for m in sorted(graph):
+        visit(m, [])
+    assert "data.filters" in graph and "data.repository" in graph
+
+
+def test_arc004_controllers_live_in_callbacks_and_layouts_compute_nothing():
+    import importlib
+    import inspect
+
+    assert not (ROOT / "dashboard" / "pages.py").exists()
+    graph = _imports()
+    # every page of the router is registered by a module in callbacks/
+    text = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "callbacks").glob("*.py"))
+    for page in ("home", "snapshot", "challenges", "challenge_area", "indicators", "indicator", "compare", "data",
+                 "finance", "about", "accessibility"):
+        assert re.search(rf'register_page\(repo, "{page}"', text), page
+    # layouts take data/ results as they are: no function from data/ but name look-ups and text helpers
+    lookups = {"name_of", "in_language", "split_urls", "value_kind"}
+    import ast
+
+    for path in (ROOT / "layouts").glob("*.py"):
+        name = "layouts." + path.stem
+        assert "data.scoring" not in graph.get(name, ()), name
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("data"):
+                mod = importlib.import_module(node.module)
+                for a in node.names:
+                    obj = getattr(mod, a.name, None)
+                    assert not callable(obj) or inspect.isclass(obj) or a.name in lookups, (name, a.name)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from urllib.parse import unquote
 
+from data.indicators import find_kpi
 from data.params import MAX_PARAM_CHARS, parse_page_params
 from data.repository import Dataset
 from data.taxonomy import CHALLENGE_AREAS, name_of
@@ -30,12 +30,6 @@ def route_of(path: str) -> tuple[str | None, dict[str, str]]:
         if m:
             return name, {var: m.group(1)}
     return None, {}
-
-
-def find_kpi(ds: Dataset, raw: str):
-    """A KPI by slug, or by its code in any spacing and case, also when the code arrives percent-encoded."""
-    text = str(raw or "").strip()
-    return ds.catalogue.by_slug(text.lower()) or ds.catalogue.resolve(unquote(text)) or ds.catalogue.resolve(text)
 
 
 def _title(lang: str, key: str, **kw) -> str:
@@ -66,7 +60,7 @@ def page_meta(ds: Dataset, name: str | None, kwargs: Mapping[str, object]) -> tu
         q = " ".join(str(args.get("q", "")).split())[:MAX_PARAM_CHARS]
         return 200, _title(lang, "title.indicators.q", q=q[:60]) if q else _title(lang, "title.indicators")
     if name == "indicator":
-        kpi = find_kpi(ds, str(args.get("kpi", "")))
+        kpi = find_kpi(ds.catalogue, str(args.get("kpi", "")))
         if kpi is None:
             return 404, _title(lang, "title.kpi_not_found")
         return 200, _title(lang, "title.indicator", code=kpi.code, name=kpi.name(lang))

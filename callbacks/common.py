@@ -1,0 +1,74 @@
+"""What every page controller shares: the error guard, the tab title and the query string it was drawn with."""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+from flask import g
+
+from data.params import parse_page_params
+from data.repository import DataUnavailable, Repository
+from layouts import errors, shell
+from layouts.i18n import t
+from layouts.urls import with_params
+
+from .routes import page_meta
+
+log = logging.getLogger(__name__)
+
+
+def search_of(kwargs: dict) -> str:
+    """The query string of the page's own URL (only its text parameters, in a stable order)."""
+    return with_params("", **{k: v for k, v in kwargs.items() if isinstance(v, str)})
+
+
+def lang_of(kwargs: dict):
+    """The page parameters when only the language matters."""
+    return parse_page_params({"lang": kwargs.get("lang", "")}, None)
+
+
+def _unavailable(kwargs: dict, exc: DataUnavailable):
+    p = lang_of(kwargs)
+    return shell.page(p.lang, "/", "", errors.unavailable(p.lang, [str(x) for x in exc.problems]))
+
+
+def page_title(**_path_variables) -> str:
+    """The title Dash's router gives the browser tab on in-app navigation: the one the layout just computed."""
+    return g.get("page_title") or t("app.title", "nb")
+
+
+def guarded(render, repo: Repository | None = None, name: str | None = None):
+    """Dash's page router calls every layout on its first request: never raise from one.
+
+    With ``repo`` and ``name``, the page's title (in its language, naming its subject) is worked out from the
+    same arguments and left in ``flask.g`` for ``page_title``.
+    """
+
+    def _layout(**kwargs):
+        try:
+            if repo is not None:
+                g.page_title = page_meta(repo.snapshot(), name, kwargs)[1]
+            return render(**kwargs)
+        except DataUnavailable as exc:
+            return _unavailable(kwargs, exc)
+        except Exception:  # a bug must not take every page down: log it, show a notice without details
+            log.exception("page layout failed")
+            p = lang_of(kwargs)
+            return shell.page(p.lang, "/", "", errors.failed(p.lang))
+
+    return _layout
+
+
+def register_page(repo: Repository, name: str, render, **where) -> None:
+    """One page in Dash's router: its layout guarded, its title from the same arguments."""
+    dash.register_page(name, layout=guarded(render, repo, name), title=page_title, name=name, **where)
+
+
+def cached(repo: Repository, key: tuple, compute):
+    """The value memoised under ``key`` in the shared cache, computed once."""
+    value = repo.cache.get(key)
+    if value is None:
+        value = compute()
+        repo.cache.set(key, value)
+    return value
