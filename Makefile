@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements-dev.lock | sha1sum | cut -c1-12)
 CHROMIUM_PATH ?= /usr/bin/chromium
 REDIS_SERVER ?= redis-server
 NGINX ?= /usr/sbin/nginx
@@ -12,10 +12,12 @@ export CHROMIUM_PATH REDIS_SERVER NGINX
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml constraints.txt
+# Every dependency from the hash-pinned lock (pip refuses a file whose hash differs), then the project itself.
+$(STAMP): pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade "pip>=24"
-	$(PY) -m pip install -q -c constraints.txt -e ".[test]"
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -69,11 +71,17 @@ test: $(STAMP) chromium redis nginx
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# Regenerate the pinned versions from a fresh resolve (maintainers only).
+# Regenerate the hash-pinned locks after a change to pyproject.toml's dependencies (maintainers only):
+# requirements.lock (what the package needs to run) and requirements-dev.lock (that and the test tools),
+# resolved by uv for CPython 3.11 on x86_64 Linux, every file's sha256 listed. UPGRADE=1 takes newer releases.
+LOCK_VENV := $(or $(TMPDIR),/tmp)/asker-u4ssc-lockenv
 lock:
-	rm -rf /tmp/lockenv && $(PYTHON) -m venv /tmp/lockenv
-	/tmp/lockenv/bin/pip install -q ".[test]"
-	/tmp/lockenv/bin/pip freeze --exclude asker-u4ssc-dashboard > constraints.txt
+	test -x $(LOCK_VENV)/bin/uv || ($(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q "uv>=0.9")
+	$(LOCK_VENV)/bin/uv pip compile pyproject.toml $(if $(UPGRADE),--upgrade,) --generate-hashes --python-version 3.11 \
+	  --python-platform x86_64-unknown-linux-gnu --no-header --annotation-style line -o requirements.lock
+	$(LOCK_VENV)/bin/uv pip compile pyproject.toml --extra test $(if $(UPGRADE),--upgrade,) --generate-hashes \
+	  --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --no-header --annotation-style line \
+	  -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

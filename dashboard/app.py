@@ -15,6 +15,7 @@ from flask import Response, current_app, g, jsonify, request, send_file
 from markupsafe import escape
 
 import callbacks
+from data import data_dir_kind
 from data.repository import DataUnavailable, Repository
 from layouts import ids
 
@@ -43,8 +44,7 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-def _bootstrap_css_path():
-    return resources.files("flask_bootstrap") / "static" / "bootstrap5" / "css" / "bootstrap.min.css"
+BOOTSTRAP_CSS = resources.files("dashboard") / "vendor" / "bootstrap.min.css"  # from npm, see bundle/package.json
 
 
 def _index_meta() -> tuple[int, str]:
@@ -224,6 +224,7 @@ def _install_page_memo(server, repo: Repository) -> None:
 def create_app(settings: Settings | None = None, repo: Repository | None = None) -> Dash:
     settings = settings or Settings.from_env()
     if repo is None:
+        settings.prepare()
         cache = None
         if settings.redis_url:
             from data.cache import RedisCache
@@ -298,12 +299,13 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
 
     @server.route("/vendor/bootstrap.min.css")
     def _bootstrap():
-        resp = send_file(str(_bootstrap_css_path()), mimetype="text/css", max_age=31536000)
+        resp = send_file(str(BOOTSTRAP_CSS), mimetype="text/css", max_age=31536000)
         return resp
 
     @server.route("/healthz")
     def _healthz():
         st = repo.status()
+        st["data_dir"] = data_dir_kind(repo.data_dir)  # shipped, user or configured: never the path itself
         stats = getattr(repo.cache, "stats", None)
         if callable(stats):
             st["cache"] = stats()

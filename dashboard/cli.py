@@ -129,6 +129,21 @@ def cmd_export(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_info(args, settings: Settings) -> int:
+    """Where the data, the catalogue and the cache are (absolute paths: for the operator, never on a page)."""
+    from data.repository import Repository
+
+    st = Repository(settings.data_dir, settings.catalogue_path, settings.cache_dir).status()
+    print(f"data directory: {settings.data_dir} ({settings.data_dir_kind})")
+    print(f"catalogue:      {settings.catalogue_path}")
+    print(f"cache:          {settings.cache_dir}")
+    if st["status"] == "ok":
+        print(f"data:           ok, {st['observations']} observations, {st['kpis']} KPIs")
+        return 0
+    print("data:           cannot be read: " + "; ".join(st.get("problems", [])))
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="asker-u4ssc", description="Asker U4SSC sustainability dashboard")
     sub = p.add_subparsers(dest="command")
@@ -144,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                    "of the years the file covers (shows them first; --yes removes)")
     r.add_argument("file", help="the verified file that was imported")
     r.add_argument("--yes", action="store_true", help="remove the rows shown (all or nothing)")
+    sub.add_parser("info", help="print the data directory, catalogue and cache in use, and whether the data reads")
     e = sub.add_parser("export", help="write the filtered observations as CSV, XLSX or Parquet (same as the API)")
     e.add_argument("--format", choices=("csv", "xlsx", "parquet"), required=True)
     e.add_argument("-o", "--output", required=True, help="the file to write")
@@ -160,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["serve", *(argv or [])])
-    settings = Settings.from_env(debug=getattr(args, "debug", False))
+    settings = Settings.from_env(debug=getattr(args, "debug", False)).prepare()
     commands = {"serve": cmd_serve, "validate": cmd_validate, "import": cmd_import, "export": cmd_export,
-                "retire-illustrative": cmd_retire}
+                "retire-illustrative": cmd_retire, "info": cmd_info}
     return commands[args.command](args, settings)

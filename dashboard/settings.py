@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from data import DEFAULT_CATALOGUE, DEFAULT_DATA_DIR
+from data import DEFAULT_CATALOGUE, DEFAULT_DATA_DIR, IN_CHECKOUT, data_dir_kind, prepare_data_dir, user_data_dir
 
 
 def _default_cache_dir() -> Path:
@@ -37,6 +37,8 @@ class Settings:
     def from_env(cls, env: dict | None = None, **overrides) -> Settings:
         e = os.environ if env is None else env
         kw: dict = {}
+        if not IN_CHECKOUT:  # installed: the data directory is the user's, never inside site-packages
+            kw["data_dir"] = user_data_dir(e)
         if e.get("DASHBOARD_DATA_DIR"):
             kw["data_dir"] = Path(e["DASHBOARD_DATA_DIR"]).expanduser()
         if e.get("DASHBOARD_CATALOGUE"):
@@ -57,3 +59,14 @@ class Settings:
             kw["reload_check_seconds"] = float(e["DASHBOARD_RELOAD_SECONDS"])
         kw.update(overrides)
         return cls(**kw)
+
+    @property
+    def data_dir_kind(self) -> str:
+        """``shipped`` (the checkout's data/), ``user`` (the installed default) or ``configured``."""
+        return data_dir_kind(self.data_dir)
+
+    def prepare(self) -> Settings:
+        """The installed default data directory gets a copy of the shipped files on first use."""
+        if self.data_dir_kind == "user":
+            prepare_data_dir(self.data_dir)
+        return self

@@ -151,7 +151,7 @@ def _export_menu(f: Filters, lang: str, total: int) -> html.Details:
         links.insert(1, html.Li(t("data.export.xlsx_too_big", lang, n=fmt_number(total, lang, 0),
                                   max=fmt_number(XLSX_MAX_ROWS, lang, 0))))
     return html.Details([
-        html.Summary(t("data.export", lang, n=fmt_number(total, lang, 0)), id="export-summary"),
+        html.Summary(t("data.export", lang, count=total, n=fmt_number(total, lang, 0)), id="export-summary"),
         html.Ul(links, className="export-links"),
         html.P(t("data.export.note", lang), className="small"),
     ], className="export-menu", id="export-menu")
@@ -212,7 +212,7 @@ def layout(rows: pd.DataFrame, total: int, page: int, pages: int, f: Filters, so
     last = min(page * PAGE_SIZE, total)
     shown_years = shown_years or (str(f.year_from or (years[0] if years else "")),
                                   str(f.year_to or (years[-1] if years else "")))
-    count = (t("data.count", lang, n=fmt_number(total, lang, 0), first=fmt_number(first, lang, 0),
+    count = (t("data.count", lang, count=total, n=fmt_number(total, lang, 0), first=fmt_number(first, lang, 0),
                last=fmt_number(last, lang, 0)) if total else t("data.none", lang))
     content += [
         html.H1(t("data.title", lang)),

@@ -67,7 +67,7 @@ def block(frame: pd.DataFrame, catalogue: Catalogue, lang: str, heading_key: str
     if not rows:
         out.append(html.P(t(none_key, lang), className="small"))
         return [html.Section(out, id=block_id, className="initiatives")]
-    out.append(html.P(t(intro_key, lang, n=len(rows)) if len(rows) != 1 else t(intro_key + ".one", lang),
+    out.append(html.P(t(intro_key, lang, n=len(rows)),
                       className="small"))
     out.append(html.Ul([_item(r, catalogue, lang) for r in rows], className="initiative-list"))
     return [html.Section(out, id=block_id, className="initiatives", **{"aria-labelledby": f"{block_id}-heading"})]

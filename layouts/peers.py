@@ -41,8 +41,10 @@ def result(r: PeerResult, long: pd.DataFrame, catalogue: Catalogue, munis: dict[
     names = [munis.get(c, c) for c in r.ranked["municipality_code"]]
     out.append(html.P(t("peers.sentence", lang, municipality=name, first=names[0],
                         d=fmt_value(float(first["distance"]), lang), n=int(first["common"]),
-                        rest=", ".join(names[1:]) or "–", left=fmt_number(r.unranked, lang, 0),
-                        min=r.min_common), id="peers-sentence", className="chart-sentence"))
+                        rest=", ".join(names[1:]) or "–")
+                      + (" " + t("peers.unranked", lang, count=int(r.unranked), n=fmt_number(r.unranked, lang, 0),
+                                 min=r.min_common) if r.unranked else ""),
+                      id="peers-sentence", className="chart-sentence"))
     head = [t("peers.col.municipality", lang), t("peers.col.distance", lang), t("peers.col.common", lang)]
     rows = [[munis.get(c, c), fmt_value(float(d), lang), str(int(n))]
             for c, d, n in r.ranked[["municipality_code", "distance", "common"]].itertuples(index=False)]

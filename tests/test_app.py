@@ -18,11 +18,14 @@ def test_app001_pages_answer_with_lang_and_security_headers(client):
     assert r.headers["Referrer-Policy"]
 
 
-def test_app002_bootstrap_comes_from_the_installed_package_not_a_cdn(client):
+def test_app002_bootstrap_is_the_projects_own_static_file_not_a_cdn(client):
     html = client.get("/").data.decode()
     assert "/vendor/bootstrap.min.css" in html and "cdn." not in html and "https://" not in html
     css = client.get("/vendor/bootstrap.min.css")
-    assert css.status_code == 200 and b"Bootstrap" in css.data[:200]
+    assert css.status_code == 200 and b"Bootstrap  v5.3.8" in css.data[:200]
+    from dashboard.app import BOOTSTRAP_CSS
+
+    assert css.data == BOOTSTRAP_CSS.read_bytes()  # the committed file, not Bootstrap-Flask's copy
 
 
 def test_app003_healthz_reports_ok(client):

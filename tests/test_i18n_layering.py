@@ -11,10 +11,38 @@ from tests.conftest import ROOT
 
 def test_i18n001_both_languages_have_the_same_keys_and_placeholders():
     nb, en = CATALOGUES["nb"], CATALOGUES["en"]
-    assert set(nb) == set(en)
+    assert len(nb) > 400 and set(nb) == set(en)
     for key in nb:
-        assert set(re.findall(r"{(\w+)}", nb[key])) == set(re.findall(r"{(\w+)}", en[key])), key
-        assert nb[key].strip() and en[key].strip(), key
+        assert isinstance(nb[key], str) == isinstance(en[key], str), key  # plural in both or in neither
+        forms = [nb[key]] if isinstance(nb[key], str) else list(nb[key])
+        forms += [en[key]] if isinstance(en[key], str) else list(en[key])
+        assert all(f.strip() for f in forms), key
+        names = [set(re.findall(r"{(\w+)}", f)) for f in forms]
+        if isinstance(nb[key], str):
+            assert names[0] == names[1], key
+        else:  # [nb one, nb other, en one, en other]: the "other" forms agree; "one" may leave some out ("Ett tiltak")
+            assert names[1] == names[3] and names[0] <= names[1] and names[2] <= names[3], key
+
+
+def test_i18n003_counts_take_their_plural_form_from_the_po_catalogues():
+    po = {lang: (ROOT / "layouts" / "locale" / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+          for lang in ("nb", "en")}
+    for text in po.values():
+        assert 'Plural-Forms: nplurals=2; plural=(n != 1);' in text and text.count("msgid_plural") >= 10
+    assert t("peers.unranked", "nb", count=1, n="1", min=3) == "1 kommune delte færre enn 3 indikatorer og er ikke rangert."
+    assert t("peers.unranked", "nb", count=2, n="2", min=3).startswith("2 kommuner delte")
+    assert t("finance.sentence.range", "en", entity="Asker", hi_year=2020, hi="1", lo_year=2020, lo="1", n=1) \
+        .endswith("(1 year with a figure).")
+    assert t("finance.sentence.range", "en", entity="Asker", hi_year=2020, hi="1", lo_year=2021, lo="0", n=2) \
+        .endswith("(2 years with a figure).")
+    assert t("ini.intro.kpi", "nb", n=1).startswith("Ett tiltak") and t("ini.intro.kpi", "nb", n=3).startswith("3 tiltak")
+    assert t("data.count", "en", count=1, n="1", first="1", last="1") == "One row matches the filter."
+    try:
+        t("data.count", "en", n="1 234", first="1", last="50")  # a formatted number cannot choose the form
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("a plural entry without a count must not pass")
 
 
 def test_i18n002_norwegian_number_formats():
