@@ -172,6 +172,11 @@ def main() -> int:
     # glibc gives each thread its own heap arena and keeps freed pages: two arenas keep a threaded worker's
     # memory near its working size after a large export (a deployment may set its own value)
     env.setdefault("MALLOC_ARENA_MAX", "2")
+    # a fixed mmap threshold: every block of 128 KiB or more (a column, an export chunk) gets its own mapping,
+    # returned to the system when freed. glibc would otherwise raise the threshold after the first large free
+    # and put later columns on the heap, where they fragment it and the worker's memory creeps up per export.
+    env.setdefault("MALLOC_MMAP_THRESHOLD_", str(128 * 1024))
+    env.setdefault("MALLOC_TRIM_THRESHOLD_", str(4 * 1024 * 1024))
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
          "--bind", f"127.0.0.1:{upstream_port}", "dashboard.wsgi:server"], cwd=ROOT, env=env)

@@ -46,7 +46,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench import pages_body  # scripts/ is on the path: the same request body as the benchmark
+from bench_common import pages_body  # scripts/ is on the path: the same request body as the benchmark
 
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("SOAK_SECONDS", "600"))

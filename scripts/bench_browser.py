@@ -1,0 +1,115 @@
+"""The benchmark's browser figures (``make bench``): every chart page's first chart in Chromium against two floors."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+from bench_common import add, pct
+
+CHART_PAGES = ("/snapshot", "/challenges/transport", "/indicators/ec-i-t-1c", "/compare", "/finance")
+FAST_4G = {"offline": False, "latency": 170, "downloadThroughput": 9e6 / 8, "uploadThroughput": 9e6 / 8}
+
+
+def browser_figures(dash_port: int, floor_port: int) -> None:
+    """Every chart page's first chart on a cold profile against two floors loaded alternately in the same run:
+    a bare page with the stock plotly.js and a bare page with the dashboard's own plotly.js; bytes cold and
+    warm; the same on a Fast 4G link and with 4x CPU slowdown; a control change to the redrawn chart."""
+    from playwright.sync_api import sync_playwright
+
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+    exe = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    floors = {"stock": f"http://127.0.0.1:{floor_port}/chart",
+              "bundle": f"http://127.0.0.1:{floor_port}/chart?bundle=partial"}
+    rounds = int(os.environ.get("BENCH_BROWSER_ROUNDS", "3"))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=exe, args=flags)
+
+        def visit(url: str, network: dict | None = None, cpu: float | None = None) -> tuple[float, int, int]:
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # a cold profile each time
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            if network:
+                cdp.send("Network.emulateNetworkConditions", network)
+            if cpu:
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu})
+            got = {"bytes": 0}
+            cdp.on("Network.loadingFinished", lambda e: got.__setitem__("bytes", got["bytes"] + e["encodedDataLength"]))
+            t0 = time.perf_counter()
+            page.goto(url)
+            page.locator(".main-svg").first.wait_for(timeout=120000)
+            took = time.perf_counter() - t0
+            page.wait_for_load_state("networkidle")
+            cold = got["bytes"]
+            got["bytes"] = 0
+            page.reload()
+            page.locator(".main-svg").first.wait_for(timeout=120000)
+            page.wait_for_load_state("networkidle")
+            warm = got["bytes"]
+            ctx.close()
+            return took, cold, warm
+
+        def side_by_side_loads(path: str, network=None, cpu=None, n=rounds) -> dict[str, list]:
+            out: dict[str, list] = {"dash": [], "stock": [], "bundle": []}
+            for _ in range(n):  # alternately, so all three see the same machine state
+                out["dash"].append(visit(f"http://127.0.0.1:{dash_port}{path}", network, cpu))
+                for key, url in floors.items():
+                    out[key].append(visit(url, network, cpu))
+            return out
+
+        cmd = (f"make bench: Playwright + Debian Chromium, a new context per load, {rounds} loads each, dashboard "
+               "and both floors alternately (scripts/bench_floor.py /chart and /chart?bundle=partial)")
+        for path in CHART_PAGES:
+            print(f"  {path}", flush=True)
+            r = side_by_side_loads(path)
+            d = statistics.median(x[0] for x in r["dash"])
+            st = statistics.median(x[0] for x in r["stock"])
+            bu = statistics.median(x[0] for x in r["bundle"])
+            add(f"first chart, cold: {path}", d * 1000, "ms", command=cmd)
+            add(f"first chart {path} / stock-plotly.js floor ({st * 1000:.0f} ms)", d / st, "x", "<= 1.0",
+                d / st <= 1.0, cmd)
+            add(f"first chart {path} / same-bundle floor ({bu * 1000:.0f} ms)", d / bu, "x", "<= 2.0", d / bu <= 2.0,
+                cmd)
+            cold = statistics.median(x[1] for x in r["dash"])
+            warm = statistics.median(x[2] for x in r["dash"])
+            add(f"bytes sent, cold load of {path}", cold / 1e6, "MB", "<= 1.0", cold / 1e6 <= 1.0, cmd)
+            add(f"bytes sent, warm reload of {path}", warm / 1e3, "KB", command=cmd)
+        for label, network, cpu in (("Fast 4G (9 Mbit/s, 170 ms)", FAST_4G, None),
+                                    ("4x CPU slowdown (a mid-range phone)", None, 4)):
+            print(f"  /snapshot, {label}", flush=True)
+            r = side_by_side_loads("/snapshot", network, cpu, n=max(1, rounds - 1))
+            d = statistics.median(x[0] for x in r["dash"])
+            st = statistics.median(x[0] for x in r["stock"])
+            bu = statistics.median(x[0] for x in r["bundle"])
+            how = cmd + (", CDP Network.emulateNetworkConditions" if network else ", CDP Emulation.setCPUThrottlingRate")
+            add(f"first chart, cold, {label}: /snapshot", d * 1000, "ms", command=how)
+            add(f"  ... / stock floor ({st * 1000:.0f} ms), {label}", d / st, "x", "<= 1.0", d / st <= 1.0, how)
+            add(f"  ... / same-bundle floor ({bu * 1000:.0f} ms), {label}", d / bu, "x", "<= 2.0", d / bu <= 2.0,
+                how)
+
+        print("  control change to redrawn chart", flush=True)
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(f"http://127.0.0.1:{dash_port}/snapshot")
+        page.locator(".main-svg").first.wait_for(timeout=120000)
+        select = page.locator("[id='{\"param\":\"year\",\"type\":\"url-param\"}']")
+        waits = []
+        for k in range(20):
+            year = "2022" if k % 2 == 0 else "2023"
+            page.evaluate("() => { window.__bench = document.querySelector('.js-plotly-plot'); }")
+            t0 = time.perf_counter()
+            select.select_option(year)
+            # the page is drawn again from the new URL: a new heading and a chart drawn for it
+            page.wait_for_function("(y) => { const h = document.querySelector('#main-content h1');"
+                                   " const g = document.querySelector('.js-plotly-plot .main-svg');"
+                                   " return h && h.textContent.includes(y) && g; }", arg=year, timeout=60000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            waits.append(time.perf_counter() - t0)
+        ctx.close()
+        browser.close()
+    add("control change to redrawn chart, p95 (/snapshot year select, 20 changes)", pct(waits, .95), "ms",
+        "<= 300", pct(waits, .95) <= 300, "make bench: Playwright select_option, until the new heading and "
+        "its chart are drawn (two animation frames), loopback")
