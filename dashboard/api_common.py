@@ -43,11 +43,11 @@ def _take_slot(rows: int) -> bool:
     return True
 
 
-@contextmanager
 def release_slot() -> None:
     _expensive.release()
 
 
+@contextmanager
 def expensive_slot(rows: int):
     held = _take_slot(rows)
     try:

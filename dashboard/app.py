@@ -19,9 +19,10 @@ from data import data_dir_kind
 from data.repository import DataUnavailable, Repository
 from layouts import ids
 
-from . import security
+from . import first_page, security
 from .api import give_back_memory
 from .settings import Settings
+from .wsgi_memo import WsgiMemo
 
 log = logging.getLogger(__name__)
 
@@ -269,13 +270,17 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     server.config["DASHBOARD_SETTINGS"] = settings
 
     callbacks.register_all(app, repo)
-    app.layout = html.Div([
-        dcc.Location(id=ids.URL, refresh="callback-nav"),
-        html.Div(id=ids.LANG_SINK, hidden=True),
-        html.Div(id=ids.PRINT_SINK, hidden=True),
-        html.Div(id=ids.LIVE_REGION, className="visually-hidden", **{"aria-live": "polite"}),
-        dash.page_container,
-    ])
+
+    def layout():  # per layout request: the requested page is drawn into it (dashboard/first_page.py)
+        return html.Div([
+            dcc.Location(id=ids.URL, refresh="callback-nav"),
+            html.Div(id=ids.LANG_SINK, hidden=True),
+            html.Div(id=ids.PRINT_SINK, hidden=True),
+            html.Div(id=ids.LIVE_REGION, className="visually-hidden", **{"aria-live": "polite"}),
+            first_page.page_container(app),
+        ])
+
+    app.layout = layout
 
     from .api import create_blueprint
 
@@ -302,6 +307,12 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         resp = send_file(str(BOOTSTRAP_CSS), mimetype="text/css", max_age=31536000)
         return resp
 
+    from callbacks.routes import STATIC
+
+    # repeated views are answered in front of Flask (dashboard/wsgi_memo.py); every hook below runs on a miss
+    memo = WsgiMemo(server.wsgi_app, repo, pages=[*STATIC, "/challenges/", "/indicators/"])
+    server.wsgi_app = memo
+
     @server.route("/healthz")
     def _healthz():
         st = repo.status()
@@ -309,6 +320,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         stats = getattr(repo.cache, "stats", None)
         if callable(stats):
             st["cache"] = stats()
+        st["memo"] = memo.stats()
         return jsonify(st), (200 if st["status"] == "ok" else 503)
 
     @server.before_request

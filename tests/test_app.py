@@ -180,7 +180,8 @@ def test_app012_every_id_a_callback_names_exists_in_some_page(client):
         walk(getattr(node, "children", None) or [])
 
     app = client.application.config["DASHBOARD_DASH_APP"]
-    walk(app.layout)
+    with client.application.test_request_context("/_dash-layout"):
+        walk(app.layout() if callable(app.layout) else app.layout)
     for page in dash.page_registry.values():
         with client.application.test_request_context(page.get("path") or "/"):  # as a request would draw it
             walk(page["layout"]() if callable(page["layout"]) else page["layout"])

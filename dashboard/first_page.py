@@ -1,0 +1,72 @@
+"""The first page's content in the first layout: no round trip for the page callback on a cold load.
+
+Dash's renderer asks ``/_dash-layout`` for the app's layout, then its page
+router (a callback on ``_pages_location``) for the page: two round trips
+before the first chart can be drawn. Here the layout is a function: it reads
+the page's address from the layout request's ``Referer`` (sent for
+same-origin requests under the ``strict-origin-when-cross-origin`` policy the
+app sets) and draws that page into ``_pages_content`` with the same router
+function and arguments Dash would use. The page's ``dcc.Location`` already
+holds the address, so it reports no change when it mounts and the router does
+not run; navigation inside the app goes through the router as before. A
+layout request without a usable ``Referer`` (another origin, none at all)
+gets the empty container, and the router draws the page as it always did.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import dash
+from dash import dcc, html
+from dash._pages import PAGE_REGISTRY, _parse_query_string, _path_to_page
+from flask import has_request_context, request
+
+# the ids of dash.page_container's parts (dash/dash.py): the router's inputs and outputs
+LOCATION, CONTENT, STORE, DUMMY = "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"
+MAX_REFERRER = 4096
+
+
+def _address() -> tuple[str, str, str] | None:
+    """(href, pathname, search) of the page that asked for the layout, when it is one of ours."""
+    if not has_request_context():
+        return None
+    ref = request.headers.get("Referer", "")
+    if not ref or len(ref) > MAX_REFERRER:
+        return None
+    parts = urlsplit(ref)
+    if f"{parts.scheme}://{parts.netloc}" != request.host_url.rstrip("/") or parts.fragment:
+        return None  # another origin, or a #fragment the Referer cannot carry: let the router draw it
+    return ref, parts.path or "/", f"?{parts.query}" if parts.query else ""
+
+
+def _page_for(app: dash.Dash, pathname: str, search: str):
+    """(layout, title) as Dash's router would draw them for this address."""
+    page, variables = _path_to_page(app.strip_relative_path(pathname))
+    if page == {}:
+        page = next((p for m, p in PAGE_REGISTRY.items() if m.split(".")[-1] == "not_found_404"), None)
+        variables = None
+        if page is None:
+            return None
+    layout, title = page.get("layout", ""), page["title"]
+    if callable(layout):
+        layout = layout(**{**(variables or {}), **_parse_query_string(search)})
+    if callable(title):
+        title = title(**(variables or {}))
+    return layout, title
+
+
+def page_container(app: dash.Dash) -> html.Div:
+    """``dash.page_container``, with the requested page drawn in it when the layout request names one."""
+    address = _address()
+    drawn = _page_for(app, address[1], address[2]) if address else None
+    if drawn is None:
+        return dash.page_container
+    href, pathname, search = address
+    layout, title = drawn
+    return html.Div([
+        dcc.Location(id=LOCATION, refresh="callback-nav", href=href, pathname=pathname, search=search, hash=""),
+        html.Div(layout, id=CONTENT, disable_n_clicks=True),
+        dcc.Store(id=STORE, data={"title": title}),
+        html.Div(id=DUMMY, disable_n_clicks=True),
+    ])

@@ -1,0 +1,138 @@
+"""Memo hits before Flask: a repeated view is answered from a WSGI layer in front of the app.
+
+Dash's page callback, the layout request, the index pages and the read-only
+API are pure functions of the request (method, path and query, body,
+``Referer`` for the layout, scheme and host, whether gzip is accepted), the
+data version and the date (printed on paper and in export files). The first
+answer of each, when it is a whole 200 response of modest size, is kept here
+with its final status line and headers (security headers and compression
+applied once); a repeat costs a dictionary lookup and never enters Flask,
+Dash or the data layer. The store is bounded by bytes (least recently used
+out first), per process. Anything else, any other status, a streamed export
+and any request with a body larger than the app accepts passes straight
+through. The Flask-level memo in ``dashboard/app.py`` (shared through Redis
+when configured) still serves what this layer has not seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+
+from data.repository import DataUnavailable, Repository
+
+PAGES_OUTPUT = b".._pages_content.children..._pages_store.data.."
+MAX_BODY = 64 * 1024  # a page callback's body is well under 1 KB; bigger ones are not memoised here
+MAX_ENTRY = 4 * 1024 * 1024  # a larger answer (an export) is rebuilt each time
+
+
+class WsgiMemo:
+    def __init__(self, app, repo: Repository, max_bytes: int = 32 * 1024 * 1024, pages=()) -> None:
+        self.app, self.repo, self.max_bytes = app, repo, max_bytes
+        self.pages = tuple(pages)  # the index pages' paths (exact) and path prefixes (ending in /)
+        self.entries: OrderedDict[tuple, tuple[str, list, bytes]] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    # -- which requests, under which key ----------------------------------------------------------------------
+    def _is_page(self, path: str) -> bool:
+        """An index page: one of the exact paths, or one level below a prefix ("/indicators/<kpi>")."""
+        return any(path == p or (len(p) > 1 and p.endswith("/") and path.startswith(p) and len(path) > len(p)
+                                 and "/" not in path[len(p):]) for p in self.pages)
+
+    def _key(self, environ) -> tuple | None:
+        method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
+        body = b""
+        if method == "POST" and path == "/_dash-update-component":
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                return None
+            if not 0 < length <= MAX_BODY:
+                return None
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)  # the app reads the same bytes on a miss
+            if PAGES_OUTPUT not in body:
+                return None
+        elif method != "GET" or not (path.startswith("/api/v1/") or path == "/_dash-layout" or self._is_page(path)):
+            return None
+        try:
+            fingerprint = self.repo.snapshot().fingerprint
+        except DataUnavailable:
+            return None
+        referer = environ.get("HTTP_REFERER", "") if path == "/_dash-layout" else ""
+        gzip = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower()
+        digest = hashlib.sha256(b"\0".join([
+            method.encode(), path.encode("utf-8", "surrogateescape"),
+            environ.get("QUERY_STRING", "").encode("latin-1", "replace"), body,
+            referer.encode("latin-1", "replace")])).digest()
+        return (digest, environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), gzip, fingerprint,
+                dt.date.today().isoformat())
+
+    # -- the store ----------------------------------------------------------------------------------------------
+    def _get(self, key):
+        with self.lock:
+            hit = self.entries.get(key)
+            if hit is not None:
+                self.entries.move_to_end(key)
+                self.hits += 1
+            else:
+                self.misses += 1
+            return hit
+
+    def _put(self, key, status: str, headers: list, body: bytes) -> None:
+        cost = len(body) + sum(len(k) + len(v) for k, v in headers) + 200
+        if cost > min(MAX_ENTRY, self.max_bytes):
+            return
+        with self.lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.size -= len(old[2])
+            self.entries[key] = (status, headers, body)
+            self.size += cost
+            while self.size > self.max_bytes and self.entries:
+                _, (_, h, b) = self.entries.popitem(last=False)
+                self.size -= len(b) + sum(len(k) + len(v) for k, v in h) + 200
+
+    def stats(self) -> dict:
+        with self.lock:
+            return {"entries": len(self.entries), "bytes": self.size, "hits": self.hits, "misses": self.misses}
+
+    # -- WSGI ---------------------------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        key = self._key(environ)
+        if key is None:
+            return self.app(environ, start_response)
+        hit = self._get(key)
+        if hit is not None:
+            status, headers, body = hit
+            start_response(status, list(headers))
+            return [body]
+        seen: dict = {}
+
+        def capture(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, list(headers)
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        result = self.app(environ, capture)
+        headers = dict((k.lower(), v) for k, v in seen.get("headers", []))
+        try:
+            length = int(headers.get("content-length", "-1"))
+        except ValueError:
+            length = -1
+        if not seen.get("status", "").startswith("200") or not 0 <= length <= MAX_ENTRY \
+                or "set-cookie" in headers:
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        if len(body) == length:
+            self._put(key, seen["status"], seen["headers"], body)
+        return [body]
