@@ -65,10 +65,13 @@ class WsgiMemo:
         except DataUnavailable:
             return None
         referer = environ.get("HTTP_REFERER", "") if path == "/_dash-layout" else ""
+        # a callback's query string carries only the renderer's per-page-load endId token (used by background
+        # callbacks, which this app has none of): the answer is a function of the body alone
+        query = "" if method == "POST" else environ.get("QUERY_STRING", "")
         gzip = "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "").lower()
         digest = hashlib.sha256(b"\0".join([
             method.encode(), path.encode("utf-8", "surrogateescape"),
-            environ.get("QUERY_STRING", "").encode("latin-1", "replace"), body,
+            query.encode("latin-1", "replace"), body,
             referer.encode("latin-1", "replace")])).digest()
         return (digest, environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), gzip, fingerprint,
                 dt.date.today().isoformat())

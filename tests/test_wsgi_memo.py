@@ -36,6 +36,8 @@ def test_wsm001_a_repeat_never_enters_flask_and_is_the_same_answer(make_app):
     c = app.server.test_client()
     body = page_body("/compare", "?municipality=3203,1149&dimension=EC")
     requests = [lambda: c.post("/_dash-update-component", data=body, content_type="application/json"),
+                lambda: c.post("/_dash-update-component?endId=another-page-load", data=body,
+                               content_type="application/json"),
                 lambda: c.get("/api/v1/observations.json?municipality=3203&limit=5"),
                 lambda: c.get("/snapshot?lang=en"),
                 lambda: c.get("/_dash-layout", headers={"Referer": "http://localhost/finance?lang=en"})]
