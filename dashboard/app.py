@@ -106,7 +106,10 @@ def _install_index_hints(app: Dash) -> None:
         status, title = _index_meta()
         g.index_status = status
         parts["title"] = escape(title)
-        return plain(**parts)
+        page = plain(**parts)
+        if security.wants_lang(request) == "en":  # <html lang> follows the page's language from the first byte
+            page = page.replace('<html lang="nb">', '<html lang="en">', 1)
+        return page
 
     app.interpolate_index = interpolate_index
     _hide_versions(app)
@@ -348,14 +351,6 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         # Dash answers every path with its index page; a URL that names no page, KPI or area says so
         if g.pop("index_status", 200) == 404 and resp.status_code == 200 and resp.mimetype == "text/html":
             resp.status_code = 404
-        return resp
-
-    @server.after_request
-    def _html_lang(resp):
-        if resp.mimetype == "text/html" and not resp.direct_passthrough and security.wants_lang(request) == "en":
-            body = resp.get_data(as_text=True)
-            if '<html lang="nb">' in body[:200]:
-                resp.set_data(body.replace('<html lang="nb">', '<html lang="en">', 1))
         return resp
 
     @server.before_request
