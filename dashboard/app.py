@@ -310,10 +310,8 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         resp = send_file(str(BOOTSTRAP_CSS), mimetype="text/css", max_age=31536000)
         return resp
 
-    from callbacks.routes import STATIC
-
     # repeated views are answered in front of Flask (dashboard/wsgi_memo.py); every hook below runs on a miss
-    memo = WsgiMemo(server.wsgi_app, repo, pages=[*STATIC, "/challenges/", "/indicators/"])
+    memo = WsgiMemo(server.wsgi_app, repo)
     server.wsgi_app = memo
 
     @server.route("/healthz")

@@ -1,7 +1,7 @@
 """Memo hits before Flask: a repeated view is answered from a WSGI layer in front of the app.
 
-Dash's page callback, the layout request, the index pages and the read-only
-API are pure functions of the request (method, path and query, body,
+Dash's page callback, the layout request and the read-only API are pure
+functions of the request (method, path and query, body,
 ``Referer`` for the layout, scheme and host, whether gzip is accepted), the
 data version and the date (printed on paper and in export files). The first
 answer of each, when it is a whole 200 response of modest size, is kept here
@@ -10,7 +10,8 @@ applied once); a repeat costs a dictionary lookup and never enters Flask,
 Dash or the data layer. The store is bounded by bytes (least recently used
 out first), per process. Anything else, any other status, a streamed export
 and any request with a body larger than the app accepts passes straight
-through. The Flask-level memo in ``dashboard/app.py`` (shared through Redis
+through. The index pages are never kept: each carries Dash's signed per-load
+``end_id`` token, which is not to be shared. The Flask-level memo in ``dashboard/app.py`` (shared through Redis
 when configured) still serves what this layer has not seen.
 """
 
@@ -30,20 +31,14 @@ MAX_ENTRY = 4 * 1024 * 1024  # a larger answer (an export) is rebuilt each time
 
 
 class WsgiMemo:
-    def __init__(self, app, repo: Repository, max_bytes: int = 32 * 1024 * 1024, pages=()) -> None:
+    def __init__(self, app, repo: Repository, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.app, self.repo, self.max_bytes = app, repo, max_bytes
-        self.pages = tuple(pages)  # the index pages' paths (exact) and path prefixes (ending in /)
         self.entries: OrderedDict[tuple, tuple[str, list, bytes]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
         self.hits = self.misses = 0
 
     # -- which requests, under which key ----------------------------------------------------------------------
-    def _is_page(self, path: str) -> bool:
-        """An index page: one of the exact paths, or one level below a prefix ("/indicators/<kpi>")."""
-        return any(path == p or (len(p) > 1 and p.endswith("/") and path.startswith(p) and len(path) > len(p)
-                                 and "/" not in path[len(p):]) for p in self.pages)
-
     def _key(self, environ) -> tuple | None:
         method, path = environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")
         body = b""
@@ -58,7 +53,7 @@ class WsgiMemo:
             environ["wsgi.input"] = io.BytesIO(body)  # the app reads the same bytes on a miss
             if PAGES_OUTPUT not in body:
                 return None
-        elif method != "GET" or not (path.startswith("/api/v1/") or path == "/_dash-layout" or self._is_page(path)):
+        elif method != "GET" or not (path.startswith("/api/v1/") or path == "/_dash-layout"):
             return None
         try:
             fingerprint = self.repo.snapshot().fingerprint
