@@ -89,7 +89,7 @@ def test_fin005_norm_counts_each_series_on_its_own_years(data_dir, cache_dir):
     text = _text(finance_layout.layout(finance_view(ds), "en", -47.0))
     # old Asker: five years with a percentage, all above 1.75 %; Røyken: one year, below
     assert "Asker (before 2020) (0220): above the 1.75\u00a0% norm in 5 of 5 years with a figure (2015–2019)" in text
-    assert "Røyken (before 2020) (0627): above the 1.75\u00a0% norm in 0 of 1 years with a figure (2019)" in text
+    assert "Røyken (before 2020) (0627): above the 1.75\u00a0% norm in 0 of 1 year with a figure (2019)" in text
     assert "før 2020" not in text  # the English page names the old municipalities in English
 
 

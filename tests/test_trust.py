@@ -269,5 +269,5 @@ def test_tru004_finance_norm_sentences_count_their_own_series(shipped):
     s = text(find(page, "finance-pct-graph-sentence"))
     for series in v.own["net_operating_result_pct"]:
         c = norm_count(series, v.norm_pct)
-        assert f"norm in {c.above} of {c.n} years" in s
+        assert f"norm in {c.above} of {c.n} {'year' if c.n == 1 else 'years'}" in s  # its plural form
         assert c.n == len(series.rows)

@@ -22,6 +22,11 @@ HEADER = ("municipality_code,municipality_name,year,kpi_code,data_point,value,un
           "status,source,note")
 
 
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    return Repository(ROOT / "data", DEFAULT_CATALOGUE, tmp_path_factory.mktemp("cache")).snapshot()
+
+
 def _snapshot(d: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(d.iterdir()) if p.is_file()}
 
