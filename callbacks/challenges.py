@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from data import initiatives as initiatives_q
+from data.cache import memoised
 from data.params import parse_page_params
 from data.queries import area_units, challenge_summaries, has_illustrative, rows_for, year_basis_of
 from data.repository import Repository
@@ -10,12 +11,12 @@ from data.taxonomy import CHALLENGE_AREAS
 from layouts import challenges as challenges_layout
 from layouts import shell
 
-from .common import cached, register_page, search_of
+from .common import register_page, search_of
 
 
 def register(app, repo: Repository) -> None:
     def _summaries(ds, p):
-        return cached(repo, ("challenges", ds.fingerprint, p.municipality, p.year),
+        return memoised(repo.cache, ("challenges", ds.fingerprint, p.municipality, p.year),
                       lambda: challenge_summaries(ds, p.municipality, p.year))
 
     def _index(ds, p, kwargs):

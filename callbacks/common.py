@@ -63,12 +63,3 @@ def guarded(render, repo: Repository | None = None, name: str | None = None):
 def register_page(repo: Repository, name: str, render, **where) -> None:
     """One page in Dash's router: its layout guarded, its title from the same arguments."""
     dash.register_page(name, layout=guarded(render, repo, name), title=page_title, name=name, **where)
-
-
-def cached(repo: Repository, key: tuple, compute):
-    """The value memoised under ``key`` in the shared cache, computed once."""
-    value = repo.cache.get(key)
-    if value is None:
-        value = compute()
-        repo.cache.set(key, value)
-    return value

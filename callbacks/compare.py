@@ -5,13 +5,14 @@ The peer finder on the same page has its own callback (``callbacks/peers.py``)."
 from __future__ import annotations
 
 from data import compare as compare_q
+from data.cache import memoised
 from data.filters import Filters, parse_filters, reversed_years
 from data.queries import all_years
 from data.repository import Repository
 from layouts import compare as compare_layout
 from layouts import shell
 
-from .common import cached, lang_of, register_page, search_of
+from .common import lang_of, register_page, search_of
 
 
 def _state(f: Filters, year_from, year_to) -> dict:
@@ -51,9 +52,9 @@ def register(app, repo: Repository) -> None:
             f2.challenge_area = (compare_layout.DEFAULT_SCOPE[1],)
         if f2.year_from is None and years:
             f2.year_from, f2.year_to = years[0], years[-1]
-        units, rows, yo_years, yoy = cached(repo, ("compare", ds.fingerprint, repr(sorted(f2.as_params().items()))),
-                                            lambda: compare_q.matrix(ds, f2)
-                                            + compare_q.year_over_year(ds, f2, f2.municipality[0]))
+        key = ("compare", ds.fingerprint, repr(sorted(f2.as_params().items())))
+        units, rows, yo_years, yoy = memoised(repo.cache, key, lambda: compare_q.matrix(ds, f2)
+                                              + compare_q.year_over_year(ds, f2, f2.municipality[0]))
         content = compare_layout.layout(f2, units, rows, yo_years, yoy, ds.catalogue, p.lang, ds.municipalities(),
                                         years, notices, capped_from)
         return shell.page(p.lang, "/compare", search_of(kwargs), content, ds.fingerprint,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from data import indicators as indicators_q
 from data import initiatives as initiatives_q
+from data.cache import memoised
 from data.params import MAX_PARAM_CHARS, parse_page_params
 from data.queries import rows_for, year_basis_of
 from data.repository import Repository
@@ -11,7 +12,7 @@ from data.search import rank_kpis
 from layouts import indicators as indicators_layout
 from layouts import shell
 
-from .common import cached, register_page, search_of
+from .common import register_page, search_of
 
 
 def register(app, repo: Repository) -> None:
@@ -20,7 +21,7 @@ def register(app, repo: Repository) -> None:
         if len(q) > MAX_PARAM_CHARS:
             p.notices.append(("q", q[:40] + "…"))
             q = ""
-        units = cached(repo, ("indicator-list", ds.fingerprint, p.municipality, p.year),
+        units = memoised(repo.cache, ("indicator-list", ds.fingerprint, p.municipality, p.year),
                        lambda: indicators_q.indicator_list(ds, p.municipality, p.year))
         hits = rank_kpis(ds.catalogue, q)
         content = indicators_layout.list_layout(ds.catalogue, units, hits, p.lang, ds.municipalities(),

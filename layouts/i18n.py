@@ -42,29 +42,8 @@ def _load(lang: str) -> tuple[dict[str, Entry], gettext.GNUTranslations]:
     return entries, gettext.GNUTranslations(buffer)
 
 
-class _Catalogues(dict):
-    """``CATALOGUES[lang][key]``: loaded on first use, once per process."""
-
-    def __missing__(self, lang: str) -> dict[str, Entry]:
-        if lang not in LANGS:
-            raise KeyError(lang)
-        self[lang] = _load(lang)[0]
-        return self[lang]
-
-    def get(self, lang, default=None):
-        return self[lang] if lang in LANGS else default
-
-    def keys(self):
-        return LANGS
-
-    def __iter__(self):
-        return iter(LANGS)
-
-    def __contains__(self, lang) -> bool:
-        return lang in LANGS
-
-
-CATALOGUES: dict[str, dict[str, Entry]] = _Catalogues()
+# {lang: {key: text or plural forms}}, read once when the module is first imported (about 0.1 s for both)
+CATALOGUES: dict[str, dict[str, Entry]] = {lang: _load(lang)[0] for lang in LANGS}
 
 
 class ReportYear(str):
