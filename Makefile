@@ -86,8 +86,13 @@ lock:
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
-# Rebuild dashboard/vendor/plotly-partial.min.js from bundle/ (npm, the committed lockfile, a pinned esbuild).
-# Needed only when the Python plotly (and so its plotly.js version) changes or a figure draws a new trace type;
-# tests/test_bundle.py says which. The built file is committed, so make run and make test need no Node.
-plotly-bundle:
-	cd bundle && npm ci --no-audit --no-fund && npm run build
+# Rebuild dashboard/vendor/ from bundle/ (npm, the committed lockfile, a pinned esbuild): plotly.js with only the
+# trace types the figures draw, Bootstrap's CSS with only the rules the markup uses (PurgeCSS over layouts/,
+# callbacks/, dashboard/ and dash-bootstrap-components' bundle), and the regenerator runtime Dash's scripts need.
+# Needed when the Python plotly (its plotly.js version) or dash-bootstrap-components changes, a figure draws a new
+# trace type or a page writes a Bootstrap class it did not use before; tests/test_bundle.py says which.
+# The built files are committed, so make run and make test need no Node.
+plotly-bundle: $(STAMP)
+	cd bundle && npm ci --no-audit --no-fund && \
+	DBC_JS="$$($(PY) -c 'import dash_bootstrap_components as d, pathlib; print(pathlib.Path(d.__file__).parent / "_components" / "dash_bootstrap_components.min.js")')" \
+	npm run build

@@ -43,4 +43,6 @@ def register(app, repo) -> None:
         ClientsideFunction(namespace="dashboard", function_name="setLang"),
         Output(ids.LANG_SINK, "children"),
         Input(ids.URL, "search"),
+        # the first response already carries <html lang>; an initial run would only cost the page a redraw
+        prevent_initial_call=True,
     )

@@ -45,7 +45,33 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-BOOTSTRAP_CSS = resources.files("dashboard") / "vendor" / "bootstrap.min.css"  # from npm, see bundle/package.json
+VENDOR = resources.files("dashboard") / "vendor"  # built from npm by `make plotly-bundle`, see bundle/
+BOOTSTRAP_CSS = VENDOR / "bootstrap.min.css"  # Bootstrap 5.3.8 with only the rules the markup uses
+PLOTLY_BUNDLE = VENDOR / "plotly-partial.min.js"  # plotly.js with only the trace types the figures draw
+REGENERATOR_JS = VENDOR / "regenerator-runtime.min.js"  # what Dash's scripts need of the Babel polyfill
+# the address each file is served at: vendor/<stem>-<digest>.<ext>, so a new build gets a new address and
+# browsers may keep each one a year
+VENDOR_STEMS = {"plotly": PLOTLY_BUNDLE, "bootstrap": BOOTSTRAP_CSS, "regenerator-runtime": REGENERATOR_JS}
+
+
+@functools.lru_cache(maxsize=None)
+def _vendor_file(stem: str) -> tuple[str, bytes]:
+    body = VENDOR_STEMS[stem].read_bytes()
+    return hashlib.sha256(body).hexdigest()[:12], body
+
+
+def vendor_url(stem: str) -> str:
+    """``vendor/<stem>-<digest>.min.js`` (or ``.min.css``), without a leading slash."""
+    ext = "css" if VENDOR_STEMS[stem].name.endswith(".css") else "js"
+    return f"vendor/{stem}-{_vendor_file(stem)[0]}.min.{ext}"
+
+
+def _plotly_bundle() -> tuple[str, bytes]:
+    return _vendor_file("plotly")
+
+
+def plotly_bundle_url() -> str:
+    return vendor_url("plotly")
 
 
 def _index_meta() -> tuple[int, str]:
@@ -60,23 +86,12 @@ def _index_meta() -> tuple[int, str]:
         return 503, "U4SSC Asker"
 
 
-PLOTLY_BUNDLE = resources.files("dashboard") / "vendor" / "plotly-partial.min.js"
-
-
-@functools.lru_cache(maxsize=1)
-def _plotly_bundle() -> tuple[str, bytes]:
-    body = PLOTLY_BUNDLE.read_bytes()
-    return hashlib.sha256(body).hexdigest()[:12], body
-
-
-def plotly_bundle_url() -> str:
-    """``vendor/plotly-<digest>.min.js``: a new build gets a new address, so browsers may keep it a year."""
-    return f"vendor/plotly-{_plotly_bundle()[0]}.min.js"
-
-
 # pages that draw a chart as soon as they open: their index page asks for plotly.js at once
 CHART_PATHS = re.compile(r"^/(snapshot|compare|finance|challenges/[^/]+|indicators/[^/]+)/?$")
 UNUSED_BUNDLE = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script>\s*')
+# Dash's first script is the whole Babel polyfill (core-js 2, 34 KB gzip, 100-140 ms to evaluate on a cold page);
+# every browser the dashboard supports has what it fills in, and Dash's scripts need only its regenerator
+POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
 
 
 def _install_index_hints(app: Dash) -> None:
@@ -87,6 +102,7 @@ def _install_index_hints(app: Dash) -> None:
     both downloads with the other bundles (and assets/early-plotly.js runs
     plotly.js while the page waits for its data). The DataTable loader
     (33 KB) is left out: no page uses that component; tables are plain HTML.
+    The Babel polyfill gives way to the regenerator runtime alone.
     """
     plain = app.interpolate_index
     prefix = app.config.requests_pathname_prefix
@@ -98,8 +114,10 @@ def _install_index_hints(app: Dash) -> None:
     hints = "".join(f'\n<link rel="preload" href="{href}" as="script">'
                     for href in (bundle, f"{suites}/dash/dcc/async-graph.js"))
 
+    regenerator = f'<script src="{prefix}{vendor_url("regenerator-runtime")}"></script>'
+
     def interpolate_index(**parts):
-        parts["scripts"] = UNUSED_BUNDLE.sub("", parts["scripts"])
+        parts["scripts"] = POLYFILL.sub(regenerator, UNUSED_BUNDLE.sub("", parts["scripts"]), count=1)
         parts["css"] += named
         if CHART_PATHS.match(request.path):
             parts["css"] += hints
@@ -248,7 +266,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         use_pages=True,
         pages_folder="",
         assets_folder=str(resources.files("dashboard") / "assets"),
-        external_stylesheets=["/vendor/bootstrap.min.css"],
+        external_stylesheets=["/" + vendor_url("bootstrap")],
         title="Bærekraftsindikatorer for Asker",
         update_title=None,
         # True: otherwise Dash renders every page at the first request and embeds all of them
@@ -284,6 +302,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         ])
 
     app.layout = layout
+    first_page.quiet_title_on_load(app)
 
     from .api import create_blueprint
 
@@ -296,19 +315,17 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
 
         return jsonify({"error": "no such API endpoint", "path": request.path[:200], "endpoints": ENDPOINTS}), 404
 
-    @server.route("/vendor/plotly-<digest>.min.js")
-    def _plotly(digest: str):
-        current, body = _plotly_bundle()
-        if digest != current:
+    @server.route("/vendor/<stem>-<digest>.min.<ext>")
+    def _vendor(stem: str, digest: str, ext: str):
+        if stem not in VENDOR_STEMS or vendor_url(stem) != f"vendor/{stem}-{digest}.min.{ext}":
             return jsonify({"error": "no such file"}), 404
-        resp = Response(body, mimetype="text/javascript")
+        resp = Response(_vendor_file(stem)[1], mimetype="text/css" if ext == "css" else "text/javascript")
         resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         return resp
 
-    @server.route("/vendor/bootstrap.min.css")
+    @server.route("/vendor/bootstrap.min.css")  # the address pages named before it carried a digest
     def _bootstrap():
-        resp = send_file(str(BOOTSTRAP_CSS), mimetype="text/css", max_age=31536000)
-        return resp
+        return send_file(str(BOOTSTRAP_CSS), mimetype="text/css", max_age=3600)
 
     # repeated views are answered in front of Flask (dashboard/wsgi_memo.py); every hook below runs on a miss
     memo = WsgiMemo(server.wsgi_app, repo)

@@ -70,3 +70,26 @@ def page_container(app: dash.Dash) -> html.Div:
         dcc.Store(id=STORE, data={"title": title}),
         html.Div(id=DUMMY, disable_n_clicks=True),
     ])
+
+
+def quiet_title_on_load(app: dash.Dash) -> None:
+    """No callback runs when a page opens.
+
+    Dash registers, at its first request, a clientside callback that copies
+    the page's title from ``_pages_store`` into ``document.title``, and runs it
+    on load. The first response already carries the page's title, so that run
+    would only start Dash's callback machinery (about 40 ms of a cold first
+    chart) to write the same text; it still runs on every navigation, when the
+    store changes.
+    """
+    done = []
+
+    def _after_dash_registers() -> None:
+        if done:
+            return
+        for spec in app._callback_list:
+            if spec.get("output") == f"{DUMMY}.children" and spec.get("clientside_function"):
+                spec["prevent_initial_call"] = True
+                done.append(True)
+
+    app.server.before_request(_after_dash_registers)

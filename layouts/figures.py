@@ -104,10 +104,15 @@ NO_BAND_COLOUR = "#d9d9d9"
 def wheel(nodes: list[dict], lang: str) -> go.Figure:
     """The U4SSC benchmarking wheel: sub-dimension -> category -> KPI, each coloured by band.
 
-    ``nodes`` carry id, parent, label, band (or None) and hover text; the band's
-    symbol is printed on every segment so the colour never stands alone.
+    ``nodes`` carry id, parent, label, band (or None), hover text and, for a KPI,
+    ``leaf``. Sub-dimension and category segments print their name and their
+    band's symbol, so the colour never stands alone; a KPI segment (91 of them,
+    4 degrees each) is far too narrow for text at a readable size and prints
+    none: its code, name and band are in its hover and in the indicator list.
+    Measuring 91 labels that could never be shown cost every cold draw 60-80 ms.
     """
-    labels = [f"{escape_text(n['label'])}<br>{BAND_SYMBOLS.get(n['band'], '–')}" if n["band"]
+    labels = ["" if n.get("leaf") else
+              f"{escape_text(n['label'])}<br>{BAND_SYMBOLS.get(n['band'], '–')}" if n["band"]
               else escape_text(n["label"]) for n in nodes]
     fig = go.Figure(go.Sunburst(
         ids=[n["id"] for n in nodes], parents=[n["parent"] for n in nodes], labels=labels,

@@ -76,7 +76,7 @@ def _wheel_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str, 
                 kband, reason = kb.get(k.code, (None, "missing"))
                 why = t(f"band.{kband}", lang) if kband else t(f"wheel.reason.{reason or 'missing'}", lang)
                 nodes.append({"id": k.code, "parent": cat, "label": k.code.rsplit(":", 1)[-1].strip(),
-                              "band": kband, "size": 1, "hover": f"{k.code} {k.name(lang)}: {why}"})
+                              "band": kband, "size": 1, "hover": f"{k.code} {k.name(lang)}: {why}", "leaf": True})
     if not table_rows:
         return []
     counts = ov.kpi_totals

@@ -1,6 +1,7 @@
 """app: integration through the Flask test client (no browser)."""
 
 import json
+import re
 
 from layouts import ids
 
@@ -20,12 +21,19 @@ def test_app001_pages_answer_with_lang_and_security_headers(client):
 
 def test_app002_bootstrap_is_the_projects_own_static_file_not_a_cdn(client):
     html = client.get("/").data.decode()
-    assert "/vendor/bootstrap.min.css" in html and "cdn." not in html and "https://" not in html
-    css = client.get("/vendor/bootstrap.min.css")
-    assert css.status_code == 200 and b"Bootstrap  v5.3.8" in css.data[:200]
-    from dashboard.app import BOOTSTRAP_CSS
+    assert "cdn." not in html and "https://" not in html
+    from dashboard.app import BOOTSTRAP_CSS, vendor_url
 
+    href = re.search(r'href="(/vendor/bootstrap-[0-9a-f]{12}\.min\.css)"', html).group(1)
+    assert href == "/" + vendor_url("bootstrap")  # the address changes with the file, so it may be kept a year
+    css = client.get(href)
+    assert css.status_code == 200 and b"Bootstrap  v5.3.8" in css.data[:200]
     assert css.data == BOOTSTRAP_CSS.read_bytes()  # the committed file, not Bootstrap-Flask's copy
+    assert "immutable" in css.headers["Cache-Control"]
+    assert client.get(href.replace("bootstrap-", "bootstrap-0")).status_code == 404
+    # the address pages used before it carried a digest still answers, kept an hour only
+    old = client.get("/vendor/bootstrap.min.css")
+    assert old.status_code == 200 and old.data == css.data and "max-age=3600" in old.headers["Cache-Control"]
 
 
 def test_app003_healthz_reports_ok(client):

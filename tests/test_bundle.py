@@ -86,3 +86,58 @@ def test_bun004_a_stale_bundle_address_is_404_and_the_current_one_cached_for_a_y
     r = client.get("/" + plotly_bundle_url())
     assert r.status_code == 200 and "immutable" in r.headers["Cache-Control"]
     assert client.get("/vendor/plotly-000000000000.min.js").status_code == 404
+
+
+PAGES_WITH_MARKUP = ("/", "/snapshot", "/challenges", "/challenges/transport", "/indicators", "/indicators/ec-i-t-1c",
+                     "/compare", "/finance", "/data", "/about", "/about/accessibility", "/no/such/page")
+
+
+def _classes_in(node, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        name = node.get("props", {}).get("className") if "namespace" in node else None
+        if isinstance(name, str):
+            found |= set(name.split())
+        for value in node.values():
+            _classes_in(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _classes_in(value, found)
+    return found
+
+
+def test_bun005_every_bootstrap_class_a_page_writes_is_in_the_trimmed_css(client):
+    """dashboard/vendor/bootstrap.min.css keeps only the rules the markup uses (bundle/purge-bootstrap.mjs): a page
+    that starts using another Bootstrap class fails here until `make plotly-bundle` has run again."""
+    bootstrap = set((ROOT / "bundle" / "bootstrap-classes.txt").read_text(encoding="utf-8").split())
+    css = (ROOT / "dashboard" / "vendor" / "bootstrap.min.css").read_text(encoding="utf-8")
+    assert len(css) < 120_000 and css.startswith('@charset "UTF-8";/*!\n * Bootstrap  v5.3.8')  # licence kept
+    used: set[str] = set()
+    for path in PAGES_WITH_MARKUP:
+        for lang in ("nb", "en"):
+            layout = client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}?lang={lang}"})
+            _classes_in(layout.get_json(), used)
+    missing = sorted(c for c in used & bootstrap if not re.search(r"(^|[{},])\." + re.escape(c) + r"(?![\w-])", css))
+    assert not missing, f"Bootstrap classes written by pages but trimmed away: {missing}"
+    assert len(used & bootstrap) >= 15  # the walk found the pages' markup
+
+
+def test_bun006_the_babel_polyfill_gives_way_to_the_regenerator_runtime(client):
+    """Dash's first script, the whole Babel polyfill, is not sent; the regenerator runtime Dash's scripts call
+    (regeneratorRuntime.mark) comes first instead, from the project's own file."""
+    html = client.get("/snapshot").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert not any("polyfill" in s for s in scripts)
+    assert re.fullmatch(r"/vendor/regenerator-runtime-[0-9a-f]{12}\.min\.js", scripts[0])
+    assert scripts.index(scripts[0]) < next(i for i, s in enumerate(scripts) if "dash_renderer" in s)
+    body = client.get(scripts[0])
+    assert body.status_code == 200 and b"regeneratorRuntime" in body.data and b"MIT" in body.data[:200]
+
+
+@pytest.mark.browser
+def test_bun007_dash_boots_without_the_polyfill(live_server, page_factory):
+    """In Chromium: the runtime is there before Dash's lazy Graph needs it, and a chart page draws with no error."""
+    page = page_factory()
+    page.goto(live_server.url + "/finance?lang=en")
+    page.locator("#finance-pct-graph .main-svg").first.wait_for(timeout=30000)
+    assert page.evaluate("() => typeof regeneratorRuntime.mark") == "function"
+    assert page.evaluate("() => typeof window._babelPolyfill") == "undefined"

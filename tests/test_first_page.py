@@ -90,3 +90,64 @@ def test_fpg004_a_cold_load_draws_the_first_chart_without_the_page_callback(live
     expect(page).to_have_url(re.compile(r"/about"), timeout=20000)
     expect(page.locator("h1").first).to_contain_text("About", timeout=20000)
     assert len(router_calls) == 1
+
+
+def _ids(node, found: set[str]) -> set[str]:
+    if isinstance(node, dict):
+        ident = node.get("props", {}).get("id") if "namespace" in node else None
+        if ident is not None:
+            found.add(ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True))
+        for value in node.values():
+            _ids(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            _ids(value, found)
+    return found
+
+
+@pytest.mark.parametrize("path", ["/", "/snapshot", "/finance", "/compare", "/challenges/transport",
+                                  "/indicators/ec-i-t-1c", "/data", "/about"])
+def test_fpg005_opening_a_page_runs_no_callback(client, path):
+    """Every callback whose inputs are all on the first layout waits for a change (prevent_initial_call): a cold
+    load starts none of Dash's callback machinery, Dash's own title callback included (the first response carries
+    the title)."""
+    client.get(path)  # Dash registers its page callbacks at the first request
+    on_page = _ids(json.loads(_layout(client, f"http://localhost{path}")), set())
+    deps = client.get("/_dash-dependencies").get_json()
+    assert any(d["output"] == "_pages_dummy.children" for d in deps)
+    # the peer finder on /compare is its own server callback on purpose: the page is drawn first, the search after
+    runs = []
+    for dep in (d for d in deps if d["output"] != "peers-result.children"):
+        inputs = [i["id"] if i["id"].startswith("{") else i["id"] for i in dep["inputs"]]
+        present = all(i in on_page or (i.startswith("{") and '"ALL"' in i) for i in inputs)
+        if present and not dep.get("prevent_initial_call"):
+            runs.append(dep["output"])
+    assert runs == [], f"{path}: these callbacks run when the page opens: {runs}"
+
+
+@pytest.mark.browser
+def test_fpg006_charts_are_drawn_one_at_a_time_in_page_order(live_server, page_factory):
+    """/finance has four charts: the first is on screen before the others are drawn (each costs 150-350 ms on a
+    cold page), the rest follow in page order; a chart page reached by navigation sets the document title."""
+    page = page_factory()
+    page.add_init_script("""
+        window.__drawn = [];
+        new MutationObserver(() => {
+          const ids = [...document.querySelectorAll('.dash-graph')].filter(g => g.querySelector('.main-svg'))
+            .map(g => g.id);
+          if (ids.length && ids.join() !== (window.__drawn[window.__drawn.length - 1] || []).join()) {
+            window.__drawn.push(ids);
+          }
+        }).observe(document, {subtree: true, childList: true});
+    """)
+    page.goto(live_server.url + "/finance?lang=en")
+    page.wait_for_function("() => window.__drawn.length && window.__drawn[window.__drawn.length - 1].length >= 4",
+                           timeout=30000)
+    drawn = page.evaluate("() => window.__drawn")
+    order = page.evaluate("() => [...document.querySelectorAll('.dash-graph')].map(g => g.id)")
+    assert len(order) == 4
+    assert drawn[0] == [order[0]], f"the first chart waited for others: {drawn}"
+    assert [d[-1] for d in drawn] == order, drawn  # one more chart each time, in page order
+    page.locator("a.nav-link[href^='/snapshot']").first.click()
+    page.locator("#overview-wheel-graph .main-svg").first.wait_for(timeout=30000)
+    expect(page).to_have_title(re.compile(r"snapshot", re.I), timeout=10000)

@@ -139,3 +139,29 @@ def test_vw009_band_changes_and_reporting_panel_follow_the_data(data_dir, cache_
     ov2 = overview(ds2, "3203", 2023)
     moved = ov2.band_changes[ov2.band_changes["kpi_code"] == "EC: ICT: ICT: 1C"]
     assert len(moved) == 1 and int(moved["move"].iloc[0]) < 0 and len(ov2.band_changes) == before + 1
+
+
+def test_vw010_the_wheel_labels_its_rings_and_leaves_kpis_to_hover_and_tables(make_app):
+    """Sub-dimension and category segments print name and band symbol; the 91 KPI segments (4 degrees each,
+    too narrow for readable text) print none, and keep their code, name and band in the hover."""
+    client = make_app().server.test_client()
+    layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/snapshot?lang=en"}).get_json()
+    stack, fig = [layout], None
+    while stack and fig is None:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("props", {}).get("id") == "overview-wheel-graph":
+                fig = node["props"]["figure"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    trace = fig["data"][0]
+    parents = set(trace["parents"])
+    leaves = [i for i, ident in enumerate(trace["ids"]) if ident not in parents]
+    rings = [i for i, ident in enumerate(trace["ids"]) if ident in parents]
+    assert len(leaves) == 91 and all(trace["labels"][i] == "" for i in leaves)
+    assert all(trace["hovertext"][i].startswith(trace["ids"][i]) and ": " in trace["hovertext"][i] for i in leaves)
+    symbols = ("●", "◕", "◑", "◔", "○", "–")
+    assert rings and all(trace["labels"][i] and trace["labels"][i].endswith(symbols) or "<br>" not in
+                         trace["labels"][i] for i in rings)
+    assert sum("<br>" in trace["labels"][i] for i in rings) >= len(rings) // 2
