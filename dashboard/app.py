@@ -54,7 +54,7 @@ REGENERATOR_JS = VENDOR / "regenerator-runtime.min.js"  # what Dash's scripts ne
 VENDOR_STEMS = {"plotly": PLOTLY_BUNDLE, "bootstrap": BOOTSTRAP_CSS, "regenerator-runtime": REGENERATOR_JS}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _vendor_file(stem: str) -> tuple[str, bytes]:
     body = VENDOR_STEMS[stem].read_bytes()
     return hashlib.sha256(body).hexdigest()[:12], body
