@@ -23,7 +23,7 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
     exe = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     floors = {"stock": f"http://127.0.0.1:{floor_port}/chart",
               "bundle": f"http://127.0.0.1:{floor_port}/chart?bundle=partial"}
-    rounds = int(os.environ.get("BENCH_BROWSER_ROUNDS", "3"))
+    rounds = int(os.environ.get("BENCH_BROWSER_ROUNDS", "5"))
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=flags)
 
