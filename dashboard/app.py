@@ -66,10 +66,6 @@ def vendor_url(stem: str) -> str:
     return f"vendor/{stem}-{_vendor_file(stem)[0]}.min.{ext}"
 
 
-def _plotly_bundle() -> tuple[str, bytes]:
-    return _vendor_file("plotly")
-
-
 def plotly_bundle_url() -> str:
     return vendor_url("plotly")
 

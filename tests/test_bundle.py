@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from plotly.offline import get_plotlyjs_version
 
+from tests.layout_json import components
+
 ROOT = Path(__file__).resolve().parents[1]
 TRACE_OF = {"Bar": "bar", "Scatter": "scatter", "Heatmap": "heatmap", "Sunburst": "sunburst", "Pie": "pie",
             "Box": "box", "Histogram": "histogram", "Scattergl": "scattergl", "Table": "table",
@@ -92,16 +94,11 @@ PAGES_WITH_MARKUP = ("/", "/snapshot", "/challenges", "/challenges/transport", "
                      "/compare", "/finance", "/data", "/about", "/about/accessibility", "/no/such/page")
 
 
-def _classes_in(node, found: set[str]) -> set[str]:
-    if isinstance(node, dict):
-        name = node.get("props", {}).get("className") if "namespace" in node else None
+def _classes_in(tree, found: set[str]) -> set[str]:
+    for node in components(tree):
+        name = node.get("props", {}).get("className")
         if isinstance(name, str):
             found |= set(name.split())
-        for value in node.values():
-            _classes_in(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _classes_in(value, found)
     return found
 
 

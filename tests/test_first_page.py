@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.layout_json import components
+
 
 def _layout(client, referer: str | None) -> str:
     headers = {"Referer": referer} if referer else {}
@@ -18,15 +20,9 @@ def _layout(client, referer: str | None) -> str:
 
 def _content(layout: dict):
     """The children of _pages_content in a layout tree."""
-    stack = [layout]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("props", {}).get("id") == "_pages_content":
-                return node["props"].get("children")
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+    for node in components(layout):
+        if node.get("props", {}).get("id") == "_pages_content":
+            return node["props"].get("children")
     raise AssertionError("no _pages_content in the layout")
 
 
@@ -92,16 +88,12 @@ def test_fpg004_a_cold_load_draws_the_first_chart_without_the_page_callback(live
     assert len(router_calls) == 1
 
 
-def _ids(node, found: set[str]) -> set[str]:
-    if isinstance(node, dict):
-        ident = node.get("props", {}).get("id") if "namespace" in node else None
+def _ids(tree) -> set[str]:
+    found = set()
+    for node in components(tree):
+        ident = node.get("props", {}).get("id")
         if ident is not None:
             found.add(ident if isinstance(ident, str) else json.dumps(ident, sort_keys=True))
-        for value in node.values():
-            _ids(value, found)
-    elif isinstance(node, list):
-        for value in node:
-            _ids(value, found)
     return found
 
 
@@ -112,7 +104,7 @@ def test_fpg005_opening_a_page_runs_no_callback(client, path):
     load starts none of Dash's callback machinery, Dash's own title callback included (the first response carries
     the title)."""
     client.get(path)  # Dash registers its page callbacks at the first request
-    on_page = _ids(json.loads(_layout(client, f"http://localhost{path}")), set())
+    on_page = _ids(json.loads(_layout(client, f"http://localhost{path}")))
     deps = client.get("/_dash-dependencies").get_json()
     assert any(d["output"] == "_pages_dummy.children" for d in deps)
     # the peer finder on /compare is its own server callback on purpose: the page is drawn first, the search after

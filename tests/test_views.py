@@ -11,6 +11,7 @@ from data.filters import parse_filters
 from data.indicators import pace, peers, search_kpis, series
 from data.queries import overview
 from data.repository import Repository
+from tests.layout_json import components
 
 
 @pytest.fixture()
@@ -146,15 +147,7 @@ def test_vw010_the_wheel_labels_its_rings_and_leaves_kpis_to_hover_and_tables(ma
     too narrow for readable text) print none, and keep their code, name and band in the hover."""
     client = make_app().server.test_client()
     layout = client.get("/_dash-layout", headers={"Referer": "http://localhost/snapshot?lang=en"}).get_json()
-    stack, fig = [layout], None
-    while stack and fig is None:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if node.get("props", {}).get("id") == "overview-wheel-graph":
-                fig = node["props"]["figure"]
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+    fig = next(n["props"]["figure"] for n in components(layout) if n["props"].get("id") == "overview-wheel-graph")
     trace = fig["data"][0]
     parents = set(trace["parents"])
     leaves = [i for i, ident in enumerate(trace["ids"]) if ident not in parents]
