@@ -154,7 +154,7 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
 
     ``traces``: name, years, values, hover, target (or None). ``shading``: (target, direction). Several data
     points differ by marker shape and line style as well as colour, and carry no value labels (they would sit
-    on each other; the hover and the table give the values). ``merger_year``: a series that crosses it is
+    on each other; the hover and the table give the values); a single line labels its first and latest value. ``merger_year``: a series that crosses it is
     marked, as on the finance charts.
     """
     fig = go.Figure()
@@ -172,6 +172,13 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
                               annotation_text=f"{BAND_SYMBOLS[band]} {t(f'band.{band}', lang)}",
                               annotation_position="right", annotation_font_size=11,
                               annotation_font_color="#333333")
+    def ends_only(values: list) -> list[str]:
+        """Value labels on the first and the latest value only (the ones the sentence beside names): a label on
+        every yearly point runs into its neighbours on a phone; the hover and the table keep every value."""
+        shown = [j for j, v in enumerate(values) if v is not None]
+        ends = {shown[0], shown[-1]} if shown else set()
+        return [fmt_value(v, lang) if j in ends else "" for j, v in enumerate(values)]
+
     for i, tr in enumerate(traces):
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         fig.add_trace(go.Scatter(
@@ -180,7 +187,7 @@ def kpi_series(traces: list[dict], lang: str, unit: str, shading: tuple[float, s
             name=escape_text(tr["name"]), mode="lines+markers+text" if len(traces) == 1 else "lines+markers",
             line={"color": colour, "width": 2, "dash": SERIES_DASHES[i % len(SERIES_DASHES)]},
             marker={"symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)], "size": 10, "color": colour},
-            text=[fmt_value(v, lang) if v is not None else "" for v in tr["values"]], textposition="top center",
+            text=ends_only(tr["values"]), textposition="top center",
             hovertext=esc_all(tr["hover"]), hoverinfo="text",
         ))
         if tr["target"] is not None and tr["years"]:

@@ -158,3 +158,15 @@ def test_vw010_the_wheel_labels_its_rings_and_leaves_kpis_to_hover_and_tables(ma
     assert rings and all(trace["labels"][i] and trace["labels"][i].endswith(symbols) or "<br>" not in
                          trace["labels"][i] for i in rings)
     assert sum("<br>" in trace["labels"][i] for i in rings) >= len(rings) // 2
+
+
+def test_vw011_a_single_kpi_line_labels_its_first_and_latest_value_only():
+    """Yearly labels ran into each other at 390 px ("9696.16.897.598"); the first and latest stay, the hover
+    and the table keep every value."""
+    from layouts.figures import kpi_series
+
+    fig = kpi_series([{"name": "Internett", "years": [2019, 2020, 2021, 2022, 2023, 2024],
+                       "values": [96.0, 96.1, 96.8, 97.5, 98.0, None], "hover": ["h"] * 6, "target": 100.0}],
+                     "nb", "%", None)
+    assert list(fig.data[0].text) == ["96", "", "", "", "98", ""]
+    assert fig.data[0].mode == "lines+markers+text" and len(fig.data[0].hovertext) == 6
