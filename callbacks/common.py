@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 import dash
-from flask import g
+from flask import current_app, g, has_app_context
 
 from data.params import parse_page_params
 from data.repository import DataUnavailable, Repository
 from layouts import errors, shell
 from layouts.i18n import t
+from layouts.static_tree import freeze
 from layouts.urls import with_params
 
 from .routes import page_meta
@@ -38,14 +39,26 @@ def page_title(**_path_variables) -> str:
     return g.get("page_title") or t("app.title", "nb")
 
 
+def as_sent(layout):
+    """The layout as it goes to the browser: static markup as StaticTree components, unless the app's settings
+    turn that off (``DASHBOARD_STATIC_MARKUP=0``)."""
+    settings = current_app.config.get("DASHBOARD_SETTINGS") if has_app_context() else None
+    return layout if settings is not None and not settings.static_markup else freeze(layout)
+
+
 def guarded(render, repo: Repository | None = None, name: str | None = None):
     """Dash's page router calls every layout on its first request: never raise from one.
+
+    The page's static markup goes out as ``StaticTree`` components (``layouts/static_tree.py``).
 
     With ``repo`` and ``name``, the page's title (in its language, naming its subject) is worked out from the
     same arguments and left in ``flask.g`` for ``page_title``.
     """
 
     def _layout(**kwargs):
+        return as_sent(_drawn(**kwargs))
+
+    def _drawn(**kwargs):
         try:
             if repo is not None:
                 g.page_title = page_meta(repo.snapshot(), name, kwargs)[1]

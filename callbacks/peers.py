@@ -12,6 +12,8 @@ from layouts import ids
 from layouts import peers as peers_layout
 from layouts.i18n import t
 
+from .common import as_sent
+
 KINDS = {"dimension": DIMENSIONS, "sub_dimension": SUB_DIMENSIONS, "category": CATEGORIES,
          "challenge_area": CHALLENGE_AREAS}
 
@@ -58,7 +60,7 @@ def register(app, repo) -> None:
         wide, long = values
         r = nearest(wide, muni)
         used = long[long["municipality_code"].isin([muni, *r.ranked["municipality_code"]])]
-        out = peers_layout.result(r, used, ds.catalogue, dict(ds.municipalities()), lang,
-                                  ds.municipality_name(muni) or muni)
+        out = as_sent(peers_layout.result(r, used, ds.catalogue, dict(ds.municipalities()), lang,
+                                          ds.municipality_name(muni) or muni))
         repo.cache.set(key, out)
         return out

@@ -32,6 +32,8 @@ class Settings:
     max_import_bytes: int = 512 * 1024 * 1024
     max_import_rows: int = 5_000_000
     hsts: bool = False
+    # static markup as one StaticTree component per subtree (layouts/static_tree.py); off draws html components
+    static_markup: bool = True
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Settings:
@@ -51,6 +53,8 @@ class Settings:
             kw["debug"] = _bool(e["DASHBOARD_DEBUG"])
         if e.get("DASHBOARD_HSTS"):
             kw["hsts"] = _bool(e["DASHBOARD_HSTS"])
+        if e.get("DASHBOARD_STATIC_MARKUP"):
+            kw["static_markup"] = _bool(e["DASHBOARD_STATIC_MARKUP"])
         if e.get("DASHBOARD_MAX_IMPORT_BYTES"):
             kw["max_import_bytes"] = int(e["DASHBOARD_MAX_IMPORT_BYTES"])
         if e.get("DASHBOARD_MAX_IMPORT_ROWS"):

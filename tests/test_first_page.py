@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from layouts.static_tree import thaw
 from tests.layout_json import components
 
 
@@ -34,7 +35,7 @@ def _router(client, path: str, search: str):
             "state": [], "changedPropIds": ["_pages_location.pathname"]}
     r = client.post("/_dash-update-component", json=body)
     assert r.status_code == 200
-    return r.get_json()["response"]["_pages_content"]["children"]
+    return thaw(r.get_json()["response"]["_pages_content"]["children"])
 
 
 @pytest.mark.parametrize("path,search,marker", [("/finance", "?lang=en", "finance-pct-graph"),

@@ -1,0 +1,58 @@
+// StaticTree (layouts/static_tree.py): static markup drawn as plain React elements, one Dash component per tree.
+// A node is text, a number, [tag, attributes, ...children] or {"$": i}, the place of the i-th Dash child.
+// Only the tags and attribute names below are drawn (the same lists as layouts/static_tree.py); nothing is
+// parsed as markup, and a link must be relative, http(s) or mailto.
+(function () {
+  var TAGS = ["a", "abbr", "article", "aside", "b", "blockquote", "br", "caption", "cite", "code", "col",
+    "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1",
+    "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "ins", "kbd", "legend", "li", "main", "mark", "nav", "ol",
+    "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr", "fieldset"];
+  var ATTRIBUTES = ["className", "style", "title", "lang", "dir", "role", "tabIndex", "hidden", "open", "href",
+    "hrefLang", "target", "rel", "download", "scope", "colSpan", "rowSpan", "headers", "abbr", "dateTime",
+    "start", "reversed", "cite"];
+  var WILDCARD = /^(aria|data)-[a-z][a-z0-9-]*$/;
+  var SAFE_HREF = /^(\/(?!\/)|#|\?|https?:\/\/|mailto:)/i;
+  var tagSet = {}, attrSet = {};
+  TAGS.forEach(function (t) { tagSet[t] = true; });
+  ATTRIBUTES.forEach(function (a) { attrSet[a] = true; });
+
+  function props(attrs) {
+    var out = {};
+    if (!attrs || typeof attrs !== "object" || Array.isArray(attrs)) { return out; }
+    Object.keys(attrs).forEach(function (k) {
+      var v = attrs[k];
+      if (!(attrSet[k] === true || WILDCARD.test(k))) { return; }
+      if (k === "href" && !(typeof v === "string" && SAFE_HREF.test(v))) { return; }
+      if (k === "style" && (!v || typeof v !== "object" || Array.isArray(v))) { return; }
+      if (v !== null && typeof v === "object" && k !== "style") { return; }
+      out[k] = v;
+    });
+    return out;
+  }
+
+  function build(node, slots) {
+    if (typeof node === "string") { return node; }
+    if (typeof node === "number") { return String(node); }
+    if (Array.isArray(node)) {
+      var tag = node[0];
+      if (typeof tag !== "string" || tagSet[tag] !== true) { return null; }
+      var args = [tag, props(node[1])];
+      for (var i = 2; i < node.length; i++) { args.push(build(node[i], slots)); }
+      return window.React.createElement.apply(null, args);
+    }
+    if (node && typeof node === "object" && typeof node.$ === "number") {
+      var slot = slots[node.$];
+      return slot === undefined ? null : slot;
+    }
+    return null;
+  }
+
+  function StaticTree(p) {
+    var kids = p.children;
+    var slots = kids === null || kids === undefined ? [] : (Array.isArray(kids) ? kids : [kids]);
+    return build(p.tree, slots);
+  }
+
+  window.dashboard_static = {StaticTree: StaticTree};
+})();

@@ -1,0 +1,157 @@
+"""Static markup as one Dash component: a page's tables and text cost React one component each, not hundreds.
+
+Dash's renderer wraps every component it draws (a table cell, a span) in its
+own React machinery: on /snapshot that was 641 components and most of the
+first chart's React time, and every control change drew them all again.
+Markup that no callback reads or writes (an ``html.*`` element without an
+``id``) needs none of it. ``freeze`` turns each such subtree into one
+``StaticTree`` whose ``tree`` prop is plain data, ``[tag, attributes,
+*children]`` with text as strings; a Dash component inside it (a control, a
+chart, an element with an ``id``) stays a real Dash component, passed as a
+child and placed where ``{"$": index}`` stands. ``dashboard/assets/static-tree.js``
+draws the tree with React's ``createElement``: the same elements and
+attributes Dash's html components would write, from a fixed list of tags and
+attribute names (no markup is parsed, text is always text).
+
+``thaw`` turns a frozen tree back into the JSON Dash's html components would
+have sent, for code and tests that read layouts.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from numbers import Number
+
+from dash.development.base_component import Component
+
+NAMESPACE, TYPE = "dashboard_static", "StaticTree"
+HTML_NS = "dash_html_components"
+
+# the tags a tree may hold (dashboard/assets/static-tree.js TAGS holds the same list)
+TAGS = ("a", "abbr", "article", "aside", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+        "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "footer", "h1", "h2",
+        "h3", "h4", "h5", "h6", "header", "hr", "i", "ins", "kbd", "legend", "li", "main", "mark", "nav", "ol",
+        "p", "pre", "q", "s", "samp", "section", "small", "span", "strong", "sub", "summary", "sup", "table",
+        "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr", "fieldset")
+# attribute names a tree may carry, as Dash's html components name them (React's names); same list in the JS
+ATTRIBUTES = ("className", "style", "title", "lang", "dir", "role", "tabIndex", "hidden", "open", "href",
+              "hrefLang", "target", "rel", "download", "scope", "colSpan", "rowSpan", "headers", "abbr",
+              "dateTime", "start", "reversed", "cite")
+WILDCARD = re.compile(r"^(aria|data)-[a-z][a-z0-9-]*$")
+# html props with no effect on an element that has no id: no callback can read them
+IGNORED = {"children", "disable_n_clicks", "n_clicks", "n_clicks_timestamp", "key"}
+SAFE_HREF = re.compile(r"^(/(?!/)|#|\?|https?://|mailto:)", re.IGNORECASE)
+
+_TYPE_OF_TAG = {tag: tag.capitalize() for tag in TAGS}
+_TYPE_OF_TAG["fieldset"] = "Fieldset"
+
+
+class StaticTree(Component):
+    """Markup drawn by ``dashboard/assets/static-tree.js`` from ``tree``; ``children`` fill its slots."""
+
+    _namespace = NAMESPACE
+    _type = TYPE
+    _prop_names = ["tree", "children"]
+    _valid_wildcard_attributes: list[str] = []
+    available_properties = ["tree", "children"]
+    available_wildcard_properties: list[str] = []
+    _base_nodes = ["children"]
+    _children_props: list[str] = []
+
+    def __init__(self, tree=None, children=None, **kwargs):  # noqa: D107
+        super().__init__(tree=tree, children=children if children is not None else [], **kwargs)
+
+
+def _attrs(component: Component) -> dict | None:
+    """The element's attributes, or None when it cannot be drawn as static markup."""
+    if getattr(component, "_namespace", None) != HTML_NS:
+        return None
+    tag = component._type.lower()
+    if tag not in _TYPE_OF_TAG or getattr(component, "id", None) is not None:
+        return None
+    out = {}
+    for name, value in vars(component).items():  # the props it was given, and Dash's own bookkeeping
+        if name[0] == "_" or name.startswith("available_") or name in IGNORED or value is None:
+            continue
+        if name not in ATTRIBUTES and not WILDCARD.match(name):
+            return None
+        if name == "href" and not (isinstance(value, str) and SAFE_HREF.match(value)):
+            return None
+        if name == "style" and not isinstance(value, dict):
+            return None
+        out[name] = value
+    return out
+
+
+def _children_list(children) -> list:
+    if children is None:
+        return []
+    return list(children) if isinstance(children, (list, tuple)) else [children]
+
+
+def _node(x, slots: list):
+    """``x`` as tree data; Dash components that must stay Dash are appended to ``slots``."""
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bool) or x is None:
+        return None
+    if isinstance(x, Number):
+        return x
+    if isinstance(x, Component):
+        attrs = _attrs(x)
+        if attrs is not None:
+            return [x._type.lower(), attrs, *(_node(c, slots) for c in _children_list(getattr(x, "children", None)))]
+        slots.append(_freeze_inside(x))
+        return {"$": len(slots) - 1}
+    raise TypeError(f"cannot draw {type(x).__name__} as markup")
+
+
+def _freeze_inside(component: Component) -> Component:
+    """A copy of the Dash component with the static parts of its children frozen (the original is untouched:
+    a layout may be shared by a cache)."""
+    kids = getattr(component, "children", None)
+    if kids is None:
+        return component
+    out = copy.copy(component)
+    out.children = [freeze(k) for k in kids] if isinstance(kids, (list, tuple)) else freeze(kids)
+    return out
+
+
+def freeze(layout):
+    """The layout with every static html subtree (no ``id``, known tags and attributes) as one StaticTree."""
+    if isinstance(layout, (list, tuple)):
+        return [freeze(x) for x in layout]
+    if not isinstance(layout, Component) or isinstance(layout, StaticTree):
+        return layout
+    if _attrs(layout) is None:
+        return _freeze_inside(layout)
+    slots: list = []
+    tree = _node(layout, slots)
+    return StaticTree(tree=tree, children=slots)
+
+
+def _thaw_node(node, slots: list):
+    if isinstance(node, list):
+        tag, attrs, *kids = node
+        children = [_thaw_node(k, slots) for k in kids]
+        props = dict(attrs)
+        if children:
+            props["children"] = children[0] if len(children) == 1 else children
+        return {"namespace": HTML_NS, "type": _TYPE_OF_TAG[tag], "props": props}
+    if isinstance(node, dict) and "$" in node:
+        return thaw(slots[node["$"]])
+    return node
+
+
+def thaw(layout):
+    """Layout JSON (from /_dash-layout or a callback) with every StaticTree written out as html components."""
+    if isinstance(layout, list):
+        return [thaw(x) for x in layout]
+    if isinstance(layout, dict):
+        if layout.get("namespace") == NAMESPACE and layout.get("type") == TYPE:
+            props = layout.get("props", {})
+            kids = props.get("children") or []
+            return _thaw_node(props.get("tree"), kids if isinstance(kids, list) else [kids])
+        return {k: thaw(v) for k, v in layout.items()}
+    return layout

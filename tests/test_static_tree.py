@@ -1,0 +1,179 @@
+"""stt: static markup goes out as one StaticTree per subtree and draws exactly what the html components drew."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from dash import dcc, html
+
+from layouts import static_tree
+from layouts.static_tree import StaticTree, freeze, thaw
+from tests.conftest import LiveServer
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["/snapshot", "/compare?municipality=3203,1103", "/data", "/indicators/ec-ict-ict-1c?lang=en", "/finance",
+         "/challenges/transport", "/"]
+NO_EFFECT = {"disable_n_clicks", "n_clicks", "n_clicks_timestamp"}
+
+
+def _layout(client, path: str) -> dict:
+    r = client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
+    assert r.status_code == 200
+    return r.get_json()
+
+
+def _count(tree) -> int:
+    """Dash components in layout JSON as sent (a StaticTree counts once)."""
+    if isinstance(tree, list):
+        return sum(_count(x) for x in tree)
+    if isinstance(tree, dict):
+        own = 1 if "namespace" in tree and "type" in tree else 0
+        props = tree.get("props", {}) if own else tree
+        return own + sum(_count(v) for k, v in props.items() if k != "tree")
+    return 0
+
+
+def _norm(node):
+    """Layout JSON with the differences that draw nothing removed: list-or-single children, props without effect."""
+    if isinstance(node, list):
+        out = []
+        for x in node:
+            x = _norm(x)
+            out.extend(x if isinstance(x, list) else ([] if x is None else [x]))
+        return out
+    if isinstance(node, dict) and "namespace" in node:
+        props = dict(node.get("props", {}))
+        if node["namespace"] == "dash_html_components" and "id" not in props:
+            props = {k: v for k, v in props.items() if k not in NO_EFFECT and v is not None}
+        kids = props.pop("children", None)
+        props = {k: _norm(v) for k, v in props.items()}
+        props["children"] = _norm([kids])
+        return {"namespace": node["namespace"], "type": node["type"], "props": props}
+    return node
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_stt001_a_page_sends_few_components_and_the_same_markup(make_app, path):
+    frozen = _layout(make_app().server.test_client(), path)
+    plain = _layout(make_app(static_markup=False).server.test_client(), path)
+    sent, drawn = _count(frozen), _count(plain)
+    # the html components Dash would have drawn one by one, and what it draws now
+    assert sent <= 150 and sent * 2 <= drawn, (path, sent, drawn)
+    assert _norm(thaw(frozen)) == _norm(plain)
+    assert len(json.dumps(frozen)) < len(json.dumps(plain))
+
+
+def test_stt002_what_stays_a_dash_component():
+    link = dcc.Link("Data", href="/data")
+    tree = html.Div([
+        html.H2("Tittel", id="section-title"),
+        html.P(["Tekst ", html.Strong("sterk"), " ", 3, link], className="lead"),
+        html.A("farlig", href="javascript:alert(1)"),
+        html.A("annen vert", href="//evil.example/x"),
+        html.Div("ukjent egenskap", contentEditable="true"),
+        html.Script("alert(1)"),
+    ], className="wrap")
+    before = json.dumps(tree.to_plotly_json(), default=lambda c: c.to_plotly_json(), sort_keys=True)
+    out = freeze(tree)
+    assert isinstance(out, StaticTree)
+    assert out.tree[:2] == ["div", {"className": "wrap"}]
+    slots = out.children
+    # an element with an id, a dcc component, an unsafe link, an unknown attribute, an unlisted tag: all stay Dash
+    kinds = [(type(s).__name__, getattr(s, "id", None)) for s in slots]
+    assert kinds == [("H2", "section-title"), ("Link", None), ("A", None), ("A", None), ("Div", None),
+                     ("Script", None)]
+    assert out.tree[3] == ["p", {"className": "lead"}, "Tekst ", ["strong", {}, "sterk"], " ", 3, {"$": 1}]
+    # the layout handed in is untouched (a cache may hold it)
+    assert json.dumps(tree.to_plotly_json(), default=lambda c: c.to_plotly_json(), sort_keys=True) == before
+    assert freeze(out) is out
+
+
+def test_stt003_the_browser_side_allows_the_same_tags_and_attributes():
+    js = (ROOT / "dashboard" / "assets" / "static-tree.js").read_text()
+
+    def js_list(name):
+        m = re.search(rf"var {name} = \[(.*?)\];", js, re.S)
+        assert m, name
+        return tuple(re.findall(r'"([^"]+)"', m.group(1)))
+
+    assert js_list("TAGS") == static_tree.TAGS
+    assert js_list("ATTRIBUTES") == static_tree.ATTRIBUTES
+    assert "dangerouslySetInnerHTML" not in js and "innerHTML" not in js
+
+
+CANONICAL_DOM = """(sel) => {
+  const walk = (n) => {
+    if (n.nodeType === 3) return n.textContent;
+    if (n.nodeType !== 1) return null;
+    if (n.classList.contains('js-plotly-plot')) return ['plot'];
+    const attrs = {};
+    for (const a of [...n.attributes].sort((x, y) => x.name < y.name ? -1 : 1)) attrs[a.name] = a.value;
+    const kids = [];
+    let text = '';
+    for (const c of n.childNodes) {
+      const w = walk(c);
+      if (typeof w === 'string') { text += w; continue; }
+      if (text) { kids.push(text); text = ''; }
+      if (w !== null) kids.push(w);
+    }
+    if (text) kids.push(text);
+    return [n.tagName.toLowerCase(), attrs, kids];
+  };
+  return JSON.stringify(walk(document.querySelector(sel)));
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/snapshot?lang=en", "/compare?municipality=3203,1103", "/data",
+                                  "/indicators/ec-ict-ict-1c"])
+def test_stt004_the_page_in_the_browser_is_the_same_element_for_element(make_app, page_factory, path):
+    doms = []
+    for static in (True, False):
+        with LiveServer(make_app(static_markup=static)) as srv:
+            page = page_factory()
+            page.goto(srv.url + path)
+            page.locator("#main-content h1").wait_for()
+            page.wait_for_load_state("networkidle")
+            if page.locator(".js-plotly-plot").count() or "data" not in path:
+                page.locator(".main-svg").first.wait_for()
+            # the print footer names the page's own address: the two servers differ only in their port
+            doms.append(page.evaluate(CANONICAL_DOM, "#react-entry-point").replace(srv.url, "http://server"))
+    assert doms[0] == doms[1]
+    assert len(doms[0]) > 5000
+
+
+@pytest.mark.browser
+def test_stt005_a_crafted_tree_draws_text_and_allowed_attributes_only(live_server, page_factory):
+    page = page_factory()
+    page.goto(live_server.url + "/about")
+    page.locator("#main-content h1").wait_for()
+    trees = [
+        ["div", {"className": "ok", "onClick": "alert(1)", "dangerouslySetInnerHTML": {"__html": "<b>x</b>"},
+                 "aria-label": "merket", "style": {"color": "red"}},
+         "<img src=x onerror=alert(1)>",
+         ["script", {}, "alert(1)"],
+         ["a", {"href": "javascript:alert(1)"}, "js"],
+         ["a", {"href": "//evil.example/"}, "protocol-relative"],
+         ["a", {"href": "/data?year=2024"}, "own"],
+         ["iframe", {"src": "https://evil.example/"}],
+         ["span", {"style": "color: red", "title": {"toString": "x"}}, 42],
+         {"$": 0}, {"$": 7}],
+    ]
+    html_out = page.evaluate("""(tree) => {
+      const box = document.createElement('div');
+      box.id = 'stt-box';
+      document.body.appendChild(box);
+      const el = React.createElement(window.dashboard_static.StaticTree, {tree: tree, children: ['slot text']});
+      ReactDOM.flushSync(() => ReactDOM.createRoot(box).render(el));
+      return box.innerHTML;
+    }""", trees[0])
+    assert html_out.startswith('<div class="ok" aria-label="merket" style="color: red;">')
+    assert "onclick" not in html_out.lower() and "<b>" not in html_out and "<script" not in html_out
+    assert "<iframe" not in html_out and "javascript:" not in html_out and "evil.example" not in html_out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html_out
+    assert '<a href="/data?year=2024">own</a>' in html_out
+    assert "<a>js</a>" in html_out and "<a>protocol-relative</a>" in html_out
+    assert "<span>42</span>" in html_out and "slot text" in html_out
