@@ -22,6 +22,7 @@ from layouts import ids
 from . import first_page, security
 from .api import give_back_memory
 from .settings import Settings
+from .warm import WarmUp
 from .wsgi_memo import WsgiMemo
 
 log = logging.getLogger(__name__)
@@ -285,6 +286,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     server.config["DASHBOARD_REPO"] = repo
     server.config["DASHBOARD_DASH_APP"] = app
     server.config["DASHBOARD_SETTINGS"] = settings
+    warm = server.config["DASHBOARD_WARM_UP"] = WarmUp()  # started by the servers (wsgi.py, cli serve)
 
     callbacks.register_all(app, repo)
 
@@ -335,6 +337,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         if callable(stats):
             st["cache"] = stats()
         st["memo"] = memo.stats()
+        st["warm_up"] = warm.stats()
         return jsonify(st), (200 if st["status"] == "ok" else 503)
 
     @server.before_request

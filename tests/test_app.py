@@ -200,3 +200,24 @@ def test_app012_every_id_a_callback_names_exists_in_some_page(client):
         for i in ids_:
             if not i.startswith("{") and not i.startswith("_pages"):
                 assert i in seen, (dep["output"], i)
+
+
+def test_app_warm001_a_new_server_draws_its_chart_pages_before_the_first_visitor(make_app):
+    from dashboard.warm import PAGES
+
+    app = make_app()
+    server = app.server
+    client = server.test_client()
+    assert client.get("/healthz").get_json()["warm_up"]["done"] is False
+    server.config["DASHBOARD_WARM_UP"].start(server).join(timeout=120)
+    warm = client.get("/healthz").get_json()["warm_up"]
+    assert warm["done"] is True and warm["pages"] == len(PAGES) and warm["failed"] == 0
+    # the first visitor's /snapshot (another host name than the warm-up's, so not a whole-answer memo hit)
+    # uses what the warm-up computed: no new computation, only cache hits
+    before = client.get("/healthz").get_json()["cache"]
+    r = client.get("/_dash-layout", base_url="http://127.0.0.1:8050",
+                   headers={"Referer": "http://127.0.0.1:8050/snapshot"})
+    after = client.get("/healthz").get_json()["cache"]
+    assert r.status_code == 200 and "overview-wheel-graph" in r.get_data(as_text=True)
+    assert after["misses"] == before["misses"] and after["hits"] > before["hits"]
+

@@ -148,3 +148,18 @@ def test_stk004_requests_over_the_body_limit_are_refused_by_the_front(stack):
         pass  # nginx may close before reading the whole body: refused all the same
     finally:
         conn.close()
+
+
+def test_stk005_every_gunicorn_worker_draws_the_chart_pages_before_its_first_visitor(stack):
+    """dashboard/wsgi.py starts the warm-up in each worker; /healthz reports it once done."""
+    import json
+
+    deadline = time.monotonic() + 90
+    warm = {}
+    while time.monotonic() < deadline:
+        status, _, body = _get(stack, "/healthz", timeout=5)
+        warm = json.loads(body).get("warm_up", {}) if status == 200 else {}
+        if warm.get("done"):
+            break
+        time.sleep(0.5)
+    assert warm.get("done") is True and warm["pages"] == 5 and warm["failed"] == 0, warm
