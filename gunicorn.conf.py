@@ -20,3 +20,11 @@ errorlog = "-"
 # Forwarded headers (X-Forwarded-Proto, -For) are trusted only from the proxies named here (comma-separated
 # addresses); by default from none, so no client can change the scheme printed in permalinks.
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
+
+
+def post_worker_init(worker):
+    """Each worker draws its chart pages once in the background before its first visitor (dashboard/warm.py);
+    here, not at import, so a preloading master never runs the thread before it forks."""
+    warm = getattr(worker.wsgi, "config", {}).get("DASHBOARD_WARM_UP")
+    if warm is not None:
+        warm.start(worker.wsgi)

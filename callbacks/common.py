@@ -11,7 +11,7 @@ from data.params import parse_page_params
 from data.repository import DataUnavailable, Repository
 from layouts import errors, shell
 from layouts.i18n import t
-from layouts.static_tree import freeze
+from layouts.static_tree import FORMAT, freeze
 from layouts.urls import with_params
 
 from .routes import page_meta
@@ -39,11 +39,24 @@ def page_title(**_path_variables) -> str:
     return g.get("page_title") or t("app.title", "nb")
 
 
+def markup_format() -> str:
+    """How page answers write static markup, for cache keys: answers of either kind never stand in for the
+    other (after ``DASHBOARD_STATIC_MARKUP`` changes, or in a shared Redis with older code)."""
+    settings = current_app.config.get("DASHBOARD_SETTINGS") if has_app_context() else None
+    return "html" if settings is not None and not settings.static_markup else FORMAT
+
+
 def as_sent(layout):
     """The layout as it goes to the browser: static markup as StaticTree components, unless the app's settings
     turn that off (``DASHBOARD_STATIC_MARKUP=0``)."""
     settings = current_app.config.get("DASHBOARD_SETTINGS") if has_app_context() else None
-    return layout if settings is not None and not settings.static_markup else freeze(layout)
+    if settings is not None and not settings.static_markup:
+        return layout
+    try:
+        return freeze(layout)
+    except (TypeError, RecursionError):  # a child it cannot write as data: Dash's html components draw it
+        log.exception("static markup: layout sent as html components")
+        return layout
 
 
 def guarded(render, repo: Repository | None = None, name: str | None = None):

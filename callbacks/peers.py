@@ -12,7 +12,7 @@ from layouts import ids
 from layouts import peers as peers_layout
 from layouts.i18n import t
 
-from .common import as_sent
+from .common import as_sent, markup_format
 
 KINDS = {"dimension": DIMENSIONS, "sub_dimension": SUB_DIMENSIONS, "category": CATEGORIES,
          "challenge_area": CHALLENGE_AREAS}
@@ -48,7 +48,7 @@ def register(app, repo) -> None:
         if req is None:
             return [t("peers.bad_request", "en")]
         muni, f, year_to, lang = req
-        key = ("peers", ds.fingerprint, muni, repr(sorted(f.as_params().items())), year_to, lang)
+        key = ("peers", ds.fingerprint, muni, repr(sorted(f.as_params().items())), year_to, lang, markup_format())
         cached = repo.cache.get(key)
         if cached is not None:
             return cached

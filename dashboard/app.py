@@ -15,6 +15,7 @@ from flask import Response, current_app, g, jsonify, request, send_file
 from markupsafe import escape
 
 import callbacks
+from callbacks.common import markup_format
 from data import data_dir_kind
 from data.repository import DataUnavailable, Repository
 from layouts import ids
@@ -215,7 +216,7 @@ def _install_page_memo(server, repo: Repository) -> None:
         what = request.get_data() if request.method == "POST" else request.full_path.encode()
         digest = hashlib.sha256(what).hexdigest()
         g.page_memo_key = ("response", request.path if request.method == "GET" else "page", fp, digest,
-                           request.scheme, request.host, dt.date.today().isoformat())
+                           request.scheme, request.host, dt.date.today().isoformat(), markup_format())
         hit = repo.cache.get(g.page_memo_key)
         if hit is not None:
             g.page_memo_key = None

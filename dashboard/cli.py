@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,8 @@ def cmd_serve(args, settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
-    app.server.config["DASHBOARD_WARM_UP"].start(app.server)
+    if not args.debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true":  # the reloader's child, not its parent
+        app.server.config["DASHBOARD_WARM_UP"].start(app.server)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 

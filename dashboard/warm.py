@@ -4,7 +4,8 @@ The first page a Python process draws costs two to three times a later one:
 plotly imports its property validators on first use, pandas and Dash set up
 their code paths, Dash builds its index page and callback map (measured on
 /snapshot: 400 ms for the first page callback, 160 ms for the next). A worker
-started by gunicorn (or ``make run``) spends that on itself instead, in a
+started by gunicorn (its ``post_worker_init`` hook in gunicorn.conf.py, so
+never in a master that forks) or by ``make run`` spends that on itself instead, in a
 daemon thread: it asks itself, through the WSGI app and without the network,
 for the index page and the default view of each chart page (the default
 municipality's latest year). Nothing is computed that the first visitor would
@@ -17,6 +18,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+
+from werkzeug.test import Client
+from werkzeug.wrappers import Response
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +39,18 @@ class WarmUp:
 
     def run(self, server, pages=PAGES) -> None:
         t0 = time.perf_counter()
-        client = server.test_client()
-        try:
-            for path in pages:
+        # past the whole-answer memo in front of Flask (dashboard/wsgi_memo.py): no visitor would ever match
+        # answers kept for the warm-up's own host, so they would only take its room
+        client = Client(getattr(server.wsgi_app, "app", server.wsgi_app), Response)
+        for path in pages:
+            try:
                 ok = client.get(path).status_code == 200
                 ok &= client.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"}).status_code == 200
-                self.drawn += ok
-                self.failed += not ok
-        except Exception:  # never take the worker down: it only means the first visitor waits longer
-            log.exception("warm-up failed")
-            self.failed += 1
+            except Exception:  # never take the worker down: it only means the first visitor waits longer
+                log.exception("warm-up of %s failed", path)
+                ok = False
+            self.drawn += ok
+            self.failed += not ok
         self.seconds = time.perf_counter() - t0
         self.done = True
         log.info("warm-up: %d pages drawn in %.2f s", self.drawn, self.seconds)

@@ -8,4 +8,3 @@ from .settings import Settings
 limit_malloc_arenas()  # threads in every worker would otherwise each grow their own malloc arena
 app = create_app(Settings.from_env())
 server = app.server
-server.config["DASHBOARD_WARM_UP"].start(server)  # the chart pages drawn once before the first visitor asks

@@ -26,6 +26,7 @@ from numbers import Number
 from dash.development.base_component import Component
 
 NAMESPACE, TYPE = "dashboard_static", "StaticTree"
+FORMAT = "static-tree-1"  # in cache keys of answers that carry StaticTree components
 HTML_NS = "dash_html_components"
 
 # the tags a tree may hold (dashboard/assets/static-tree.js TAGS holds the same list)
@@ -38,10 +39,12 @@ TAGS = ("a", "abbr", "article", "aside", "b", "blockquote", "br", "caption", "ci
 ATTRIBUTES = ("className", "style", "title", "lang", "dir", "role", "tabIndex", "hidden", "open", "href",
               "hrefLang", "target", "rel", "download", "scope", "colSpan", "rowSpan", "headers", "abbr",
               "dateTime", "start", "reversed", "cite")
-WILDCARD = re.compile(r"^(aria|data)-[a-z][a-z0-9-]*$")
+WILDCARD = re.compile(r"(aria|data)-[a-z][a-z0-9-]*")  # matched whole (fullmatch)
 # html props with no effect on an element that has no id: no callback can read them
 IGNORED = {"children", "disable_n_clicks", "n_clicks", "n_clicks_timestamp", "key"}
-SAFE_HREF = re.compile(r"^(/(?!/)|#|\?|https?://|mailto:)", re.IGNORECASE)
+# a path on this site, a fragment, a query, or http(s)/mailto; nothing a browser reads as another site's
+# address ("//host", "/\\host") and no whitespace or control character anywhere
+SAFE_HREF = re.compile(r"(/(?![/\\])|#|\?|https?://|mailto:)[^\s\x00-\x1f\x7f\\]*", re.IGNORECASE)  # fullmatch
 
 _TYPE_OF_TAG = {tag: tag.capitalize() for tag in TAGS}
 _TYPE_OF_TAG["fieldset"] = "Fieldset"
@@ -74,9 +77,11 @@ def _attrs(component: Component) -> dict | None:
     for name, value in vars(component).items():  # the props it was given, and Dash's own bookkeeping
         if name[0] == "_" or name.startswith("available_") or name in IGNORED or value is None:
             continue
-        if name not in ATTRIBUTES and not WILDCARD.match(name):
+        if name not in ATTRIBUTES and not WILDCARD.fullmatch(name):
             return None
-        if name == "href" and not (isinstance(value, str) and SAFE_HREF.match(value)):
+        if isinstance(value, (list, tuple, dict)) and name != "style":  # the browser side draws no such value
+            return None
+        if name == "href" and not (isinstance(value, str) and SAFE_HREF.fullmatch(value)):
             return None
         if name == "style" and not isinstance(value, dict):
             return None

@@ -299,6 +299,9 @@ def test_brw016_analyst_filters_exports_and_the_file_matches_the_table(live_serv
     # sorting by value keeps the filter and the count
     page.locator("#data-table thead a", has_text="Verdi").click()
     expect(page).to_have_url(re.compile("sort=value"), timeout=20000)
+    # the page drawn for the new URL (the count alone is the same before and after)
+    expect(page.locator("#data-table thead th[aria-sort=ascending], #data-table thead th[aria-sort=descending]")
+           ).to_contain_text("Verdi", timeout=20000)
     expect(page.locator("#data-count")).to_contain_text("14 rader", timeout=20000)
     page.locator("#export-summary").click()
     expect(page.locator("#export-csv")).to_be_visible()

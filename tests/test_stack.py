@@ -151,7 +151,7 @@ def test_stk004_requests_over_the_body_limit_are_refused_by_the_front(stack):
 
 
 def test_stk005_every_gunicorn_worker_draws_the_chart_pages_before_its_first_visitor(stack):
-    """dashboard/wsgi.py starts the warm-up in each worker; /healthz reports it once done."""
+    """gunicorn.conf.py starts the warm-up in each worker (post_worker_init); /healthz reports it once done."""
     import json
 
     deadline = time.monotonic() + 90

@@ -75,6 +75,8 @@ def test_stt002_what_stays_a_dash_component():
         html.A("annen vert", href="//evil.example/x"),
         html.Div("ukjent egenskap", contentEditable="true"),
         html.Script("alert(1)"),
+        html.A("bakstrek", href="/\\evil.example"), html.A("linjeskift", href="/data\n"),
+        html.Span("liste", **{"aria-x\n": "v"}), html.Span("verdi", title=["a", "b"]),
     ], className="wrap")
     before = json.dumps(tree.to_plotly_json(), default=lambda c: c.to_plotly_json(), sort_keys=True)
     out = freeze(tree)
@@ -84,7 +86,7 @@ def test_stt002_what_stays_a_dash_component():
     # an element with an id, a dcc component, an unsafe link, an unknown attribute, an unlisted tag: all stay Dash
     kinds = [(type(s).__name__, getattr(s, "id", None)) for s in slots]
     assert kinds == [("H2", "section-title"), ("Link", None), ("A", None), ("A", None), ("Div", None),
-                     ("Script", None)]
+                     ("Script", None), ("A", None), ("A", None), ("Span", None), ("Span", None)]
     assert out.tree[3] == ["p", {"className": "lead"}, "Tekst ", ["strong", {}, "sterk"], " ", 3, {"$": 1}]
     # the layout handed in is untouched (a cache may hold it)
     assert json.dumps(tree.to_plotly_json(), default=lambda c: c.to_plotly_json(), sort_keys=True) == before
@@ -177,3 +179,11 @@ def test_stt005_a_crafted_tree_draws_text_and_allowed_attributes_only(live_serve
     assert '<a href="/data?year=2024">own</a>' in html_out
     assert "<a>js</a>" in html_out and "<a>protocol-relative</a>" in html_out
     assert "<span>42</span>" in html_out and "slot text" in html_out
+
+
+def test_stt006_a_layout_it_cannot_write_as_data_goes_out_as_html_components():
+    from callbacks.common import as_sent
+
+    odd = html.Div([html.P("tekst"), {"not": "a component"}])
+    assert as_sent(odd) is odd
+    assert isinstance(as_sent(html.Div([html.P("tekst")])), StaticTree)

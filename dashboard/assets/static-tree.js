@@ -12,7 +12,7 @@
     "hrefLang", "target", "rel", "download", "scope", "colSpan", "rowSpan", "headers", "abbr", "dateTime",
     "start", "reversed", "cite"];
   var WILDCARD = /^(aria|data)-[a-z][a-z0-9-]*$/;
-  var SAFE_HREF = /^(\/(?!\/)|#|\?|https?:\/\/|mailto:)/i;
+  var SAFE_HREF = /^(\/(?![\/\\])|#|\?|https?:\/\/|mailto:)[^\s\x00-\x1f\x7f\\]*$/i;
   var tagSet = {}, attrSet = {};
   TAGS.forEach(function (t) { tagSet[t] = true; });
   ATTRIBUTES.forEach(function (a) { attrSet[a] = true; });
