@@ -9,12 +9,15 @@ never in a master that forks) or by ``make run`` spends that on itself instead, 
 daemon thread: it asks itself, through the WSGI app and without the network,
 for the index page and the default view of each chart page (the default
 municipality's latest year). Nothing is computed that the first visitor would
-not also get; other years and municipalities are drawn when asked. ``/healthz``
-reports ``warm_up`` (pages drawn, seconds, done).
+not also get; other years and municipalities are drawn when asked. Then the
+objects that live as long as the worker are frozen out of the garbage
+collector's full passes (``gc.freeze``). ``/healthz`` reports ``warm_up``
+(pages drawn, failed, seconds, objects frozen, done).
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -32,10 +35,12 @@ class WarmUp:
         self.drawn = 0
         self.failed = 0
         self.seconds = 0.0
+        self.frozen = 0
         self.done = False
 
     def stats(self) -> dict:
-        return {"pages": self.drawn, "failed": self.failed, "seconds": round(self.seconds, 2), "done": self.done}
+        return {"pages": self.drawn, "failed": self.failed, "seconds": round(self.seconds, 2),
+                "gc_frozen_objects": self.frozen, "done": self.done}
 
     def run(self, server, pages=PAGES) -> None:
         t0 = time.perf_counter()
@@ -51,9 +56,17 @@ class WarmUp:
                 ok = False
             self.drawn += ok
             self.failed += not ok
+        # Everything alive now (modules, the data set, the catalogue, Dash's registry) lives as long as the
+        # worker: keep it out of the cyclic garbage collector's full passes. With it inside, every full pass
+        # walked ~145 000 objects, 70-90 ms each, about one page callback in five at national scale (the
+        # /data p95 138 -> 76 ms). Collect first, so no garbage is kept for ever.
+        gc.collect()
+        gc.freeze()
+        self.frozen = gc.get_freeze_count()
         self.seconds = time.perf_counter() - t0
         self.done = True
-        log.info("warm-up: %d pages drawn in %.2f s", self.drawn, self.seconds)
+        log.info("warm-up: %d pages drawn in %.2f s, %d objects kept out of full collections", self.drawn,
+                 self.seconds, self.frozen)
 
     def start(self, server, pages=PAGES) -> threading.Thread:
         thread = threading.Thread(target=self.run, args=(server, pages), name="warm-up", daemon=True)

@@ -203,15 +203,23 @@ def test_app012_every_id_a_callback_names_exists_in_some_page(client):
 
 
 def test_app_warm001_a_new_server_draws_its_chart_pages_before_the_first_visitor(make_app):
+    import gc
+
     from dashboard.warm import PAGES
 
     app = make_app()
     server = app.server
     client = server.test_client()
     assert client.get("/healthz").get_json()["warm_up"]["done"] is False
-    server.config["DASHBOARD_WARM_UP"].start(server).join(timeout=120)
+    try:
+        server.config["DASHBOARD_WARM_UP"].start(server).join(timeout=120)
+        # what lives as long as the worker is kept out of the garbage collector's full passes
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()  # the test process lives on
     warm = client.get("/healthz").get_json()["warm_up"]
     assert warm["done"] is True and warm["pages"] == len(PAGES) and warm["failed"] == 0
+    assert warm["gc_frozen_objects"] > 10_000
     # the first visitor's /snapshot (another host name than the warm-up's, so not a whole-answer memo hit)
     # uses what the warm-up computed: no new computation, only cache hits
     before = client.get("/healthz").get_json()["cache"]
