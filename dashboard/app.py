@@ -349,7 +349,9 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         if path.startswith(("/_dash-component-suites", "/assets", "/vendor", "/healthz", "/_favicon")):
             return None
         try:
-            repo.snapshot()
+            fp = repo.snapshot().fingerprint
+            if warm.frozen and fp != warm.fingerprint:  # a new data set since the warm-up froze the old one
+                warm.after_reload(server, fp)
         except DataUnavailable as exc:
             if path.startswith("/api/"):
                 return jsonify({"error": "data unavailable", "problems": [str(p) for p in exc.problems[:20]]}), 503

@@ -36,6 +36,8 @@ class WarmUp:
         self.failed = 0
         self.seconds = 0.0
         self.frozen = 0
+        self.fingerprint: str | None = None
+        self.lock = threading.Lock()
         self.done = False
 
     def stats(self) -> dict:
@@ -60,13 +62,31 @@ class WarmUp:
         # worker: keep it out of the cyclic garbage collector's full passes. With it inside, every full pass
         # walked ~145 000 objects, 70-90 ms each, about one page callback in five at national scale (the
         # /data p95 138 -> 76 ms). Collect first, so no garbage is kept for ever.
-        gc.collect()
-        gc.freeze()
-        self.frozen = gc.get_freeze_count()
+        self.freeze(server)
         self.seconds = time.perf_counter() - t0
         self.done = True
         log.info("warm-up: %d pages drawn in %.2f s, %d objects kept out of full collections", self.drawn,
                  self.seconds, self.frozen)
+
+    def freeze(self, server) -> None:
+        repo = server.config.get("DASHBOARD_REPO")
+        try:
+            self.fingerprint = repo.snapshot().fingerprint if repo is not None else None
+        except Exception:  # data unavailable: nothing to keep
+            self.fingerprint = None
+        gc.collect()
+        gc.freeze()
+        self.frozen = gc.get_freeze_count()
+
+    def after_reload(self, server, fingerprint: str) -> None:
+        """Called on a request when the data set is a new one: the old one may only be freed by a full pass,
+        so let the collector see everything again, collect, and freeze what lives now (once per reload)."""
+        with self.lock:
+            if not self.frozen or fingerprint == self.fingerprint:
+                return
+            gc.unfreeze()
+            self.freeze(server)
+            log.info("data reloaded: %d objects kept out of full collections", self.frozen)
 
     def start(self, server, pages=PAGES) -> threading.Thread:
         thread = threading.Thread(target=self.run, args=(server, pages), name="warm-up", daemon=True)

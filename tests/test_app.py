@@ -229,3 +229,31 @@ def test_app_warm001_a_new_server_draws_its_chart_pages_before_the_first_visitor
     assert r.status_code == 200 and "overview-wheel-graph" in r.get_data(as_text=True)
     assert after["misses"] == before["misses"] and after["hits"] > before["hits"]
 
+
+
+def test_app_warm002_after_a_data_reload_the_old_data_set_is_let_go(make_app, data_dir):
+    """The warm-up freezes what is alive out of full collections; a new data set unfreezes, collects, refreezes."""
+    import gc
+    import os
+    import time
+    import weakref
+
+    app = make_app()
+    server = app.server
+    repo, warm = server.config["DASHBOARD_REPO"], server.config["DASHBOARD_WARM_UP"]
+    client = server.test_client()
+    try:
+        warm.start(server, pages=("/snapshot",)).join(timeout=120)
+        old = repo.snapshot()
+        gone, old_fp = weakref.ref(old), old.fingerprint
+        assert warm.fingerprint == old_fp and warm.frozen > 0
+        del old
+        path = data_dir / "observations.csv"
+        path.write_text(path.read_text(encoding="utf-8").replace(",97,%", ",96,%", 1), encoding="utf-8")
+        os.utime(path, (time.time() + 5, time.time() + 5))
+        assert client.get("/api/v1/indicators.json?limit=1").status_code == 200  # a request sees the new data
+        assert repo.snapshot().fingerprint != old_fp
+        assert warm.fingerprint == repo.snapshot().fingerprint and warm.frozen > 0
+        assert gone() is None  # the old data set was collected, not kept frozen for ever
+    finally:
+        gc.unfreeze()
