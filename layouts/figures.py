@@ -125,7 +125,8 @@ def wheel(nodes: list[dict], lang: str) -> go.Figure:
     ))
     # a segment too small for its label at 11 px shows none (its name, band and value are in the hover and in
     # the table beside the wheel) instead of text too small to read
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, height=560, paper_bgcolor="#ffffff",
+    # no fixed height: the graph's box sets it (.wheel-graph in style.css: as tall as wide, at most 560 px)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 0, "b": 0}, autosize=True, paper_bgcolor="#ffffff",
                       font={"family": "system-ui, sans-serif", "size": 13},
                       uniformtext={"minsize": 11, "mode": "hide"},
                       separators=", " if lang == "nb" else ".,")

@@ -90,9 +90,11 @@ def _wheel_block(ov: Overview, catalogue: Catalogue, lang: str, muni_name: str, 
         html.P(sentence, id="wheel-sentence", className="chart-sentence"),
         html.P(t("wheel.how", lang), className="small"),
         html.Div([
+            # as tall as it is wide up to 560 px (style.css .wheel-box; the responsive Graph fills its box):
+            # at 390 px no empty band below it
             html.Div(dcc.Graph(id="overview-wheel-graph", figure=wheel(nodes, lang),
                                config={"displayModeBar": False, "responsive": True}),
-                     className="chart", **{"aria-describedby": "wheel-sentence"}),
+                     className="chart wheel-box", **{"aria-describedby": "wheel-sentence"}),
             data_table(t("wheel.bands.caption", lang, municipality=muni_name, year=year_text),
                        [t("table.band", lang), t("wheel.col.kpis", lang)], band_rows, numeric={1},
                        table_id="wheel-bands-table"),

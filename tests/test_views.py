@@ -170,3 +170,21 @@ def test_vw011_a_single_kpi_line_labels_its_first_and_latest_value_only():
                      "nb", "%", None)
     assert list(fig.data[0].text) == ["96", "", "", "", "98", ""]
     assert fig.data[0].mode == "lines+markers+text" and len(fig.data[0].hovertext) == 6
+
+
+@pytest.mark.browser
+def test_vw012_the_wheel_is_as_tall_as_it_is_wide_on_a_phone(live_server, page_factory):
+    """At 390 px the 560 px figure left an empty band of about 200 px under a 358 px wheel; now the wheel's box
+    is as tall as it is wide, at most 560 px (the same at 1280 px as before)."""
+    for width, expected in ((390, None), (1280, 560)):
+        page = page_factory(width=width)
+        page.goto(live_server.url + "/snapshot")
+        svg = page.locator("#overview-wheel-graph .main-svg").first
+        svg.wait_for()
+        box = page.locator("#overview-wheel-graph").bounding_box()
+        sunburst = page.locator("#overview-wheel-graph .sunburstlayer").bounding_box()
+        if expected is None:
+            assert abs(box["height"] - box["width"]) <= 2, box
+            assert box["height"] - sunburst["height"] <= 10, (box, sunburst)  # no empty band
+        else:
+            assert round(box["height"]) == expected, box
