@@ -82,7 +82,7 @@ def form(lang: str, munis, chosen: list[str], all_years: list[int], year_from: i
         html.Div([
             dbc.Label(t("cmp.scope", lang), html_for=ids.dom_id(ids.url_param("scope"))),
             dbc.Select(id=ids.url_param("scope"), value=scope_value, options=_scope_options(lang)),
-        ], className="control control-wide"),
+        ], className="control control-wide control-scope"),
         html.Div([
             dbc.Label(t("cmp.focus", lang), html_for=ids.dom_id(ids.url_param("focus"))),
             dbc.Select(id=ids.url_param("focus"), value=chosen[0] if chosen else None, options=focus_opts),
