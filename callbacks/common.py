@@ -39,18 +39,22 @@ def page_title(**_path_variables) -> str:
     return g.get("page_title") or t("app.title", "nb")
 
 
+def _static_markup_on() -> bool:
+    """Whether the app's settings send static markup as StaticTree (``DASHBOARD_STATIC_MARKUP``, on by default)."""
+    settings = current_app.config.get("DASHBOARD_SETTINGS") if has_app_context() else None
+    return settings is None or settings.static_markup
+
+
 def markup_format() -> str:
     """How page answers write static markup, for cache keys: answers of either kind never stand in for the
     other (after ``DASHBOARD_STATIC_MARKUP`` changes, or in a shared Redis with older code)."""
-    settings = current_app.config.get("DASHBOARD_SETTINGS") if has_app_context() else None
-    return "html" if settings is not None and not settings.static_markup else FORMAT
+    return FORMAT if _static_markup_on() else "html"
 
 
 def as_sent(layout):
     """The layout as it goes to the browser: static markup as StaticTree components, unless the app's settings
     turn that off (``DASHBOARD_STATIC_MARKUP=0``)."""
-    settings = current_app.config.get("DASHBOARD_SETTINGS") if has_app_context() else None
-    if settings is not None and not settings.static_markup:
+    if not _static_markup_on():
         return layout
     try:
         return freeze(layout)
