@@ -1,7 +1,9 @@
 // Keyboard and screen-reader support around Dash's page re-rendering.
 // - A control that changes the URL re-renders the page: focus goes back to the
 //   control with the same id, and the new heading and result are announced
-//   through the aria-live region.
+//   through the aria-live region. A control inside a disclosure (the list of
+//   municipalities on /data) opens it again, so several boxes can be ticked
+//   in a row without reopening the list each time.
 // - An in-app link to another path moves focus to the main content.
 (function () {
   var lastFocusId = null;
@@ -32,7 +34,12 @@
       if (main && lost) { main.focus(); }
     } else if (lost && lastFocusId) {
       var again = document.getElementById(lastFocusId);
-      if (again) { again.focus({ preventScroll: true }); }
+      if (again) {
+        for (var d = again.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+          d.open = true;
+        }
+        again.focus({ preventScroll: true });
+      }
     }
     if (key !== lastKey) {
       // the first view of a freshly loaded page is read by the screen reader anyway
