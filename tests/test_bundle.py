@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from plotly.offline import get_plotlyjs_version
 
 from tests.layout_json import components
+from tests.test_browser import ctl
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACE_OF = {"Bar": "bar", "Scatter": "scatter", "Heatmap": "heatmap", "Sunburst": "sunburst", "Pie": "pie",
@@ -138,3 +140,54 @@ def test_bun007_dash_boots_without_the_polyfill(live_server, page_factory):
     page.locator("#finance-pct-graph .main-svg").first.wait_for(timeout=30000)
     assert page.evaluate("() => typeof regeneratorRuntime.mark") == "function"
     assert page.evaluate("() => typeof window._babelPolyfill") == "undefined"
+
+
+def test_bun008_charts_are_drawn_closed_and_shown_with_their_labels_where_an_open_draw_puts_them(live_server,
+                                                                                                page_factory):
+    """In Chromium: each chart is drawn while its box is closed (content-visibility: hidden, which spares the
+    browser a page layout per measured label) and is open again when drawn: on /snapshot, after a year change
+    and on /finance every chart is visible with its SVG at full size; the wheel's labels and the score bars'
+    texts sit exactly where plotly.js puts them in an open box (the same figure drawn again beside it)."""
+    page = page_factory(width=1280)
+    # a chart opened again after its draw: its style attribute changed from one that held content-visibility: hidden
+    page.add_init_script("""window.__closed = 0; new MutationObserver(ms => { for (const m of ms) {
+        if (m.target.classList && m.target.classList.contains('js-plotly-plot')
+            && (m.oldValue || '').includes('content-visibility: hidden')) window.__closed++; } })
+        .observe(document, {subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['style']});""")
+    open_js = """() => [...document.querySelectorAll('.js-plotly-plot')].map(g => {
+        const svg = g.querySelector('.main-svg'); const r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+        return {cv: getComputedStyle(g).contentVisibility, cis: g.style.containIntrinsicSize,
+                w: r.width, h: r.height, gw: g.clientWidth}; })"""
+    same_js = """async () => {
+        const out = [];
+        for (const g of document.querySelectorAll('.js-plotly-plot')) {
+            const texts = el => [...el.querySelectorAll('text.slicetext, text.bartext')]
+                .map(t => t.textContent + '@' + t.getAttribute('transform'));
+            const copy = document.createElement('div');
+            copy.style.width = g.clientWidth + 'px'; copy.style.height = g.clientHeight + 'px';
+            document.body.appendChild(copy);
+            await Plotly.newPlot(copy, JSON.parse(JSON.stringify(g.data)), JSON.parse(JSON.stringify(g.layout)));
+            out.push([texts(g), texts(copy)]);
+            Plotly.purge(copy); copy.remove();
+        }
+        return out; }"""
+
+    def check(expected_charts: int) -> None:
+        expect(page.locator(".js-plotly-plot:has(.main-svg)")).to_have_count(expected_charts, timeout=20000)
+        page.wait_for_function("n => window.__closed >= n", arg=expected_charts, timeout=20000)
+        for g in page.evaluate(open_js):
+            assert g["cv"] == "visible" and g["cis"] == "", g  # open again, no size left behind
+            assert g["w"] >= g["gw"] - 1 and g["h"] > 100, g  # the SVG fills its box
+        pairs = page.evaluate(same_js)
+        assert any(drawn for drawn, _ in pairs)  # labels to compare
+        for drawn, again in pairs:
+            assert drawn == again
+
+    page.goto(live_server.url + "/snapshot")
+    check(2)
+    page.evaluate("() => { window.__closed = 0; }")
+    page.select_option(ctl("year"), "2022")
+    expect(page.locator("#main-content h1")).to_contain_text("2022", timeout=20000)
+    check(2)
+    page.goto(live_server.url + "/finance?lang=en")
+    check(4)
