@@ -123,7 +123,9 @@ def test_tru019_every_figure_takes_data_as_text_never_markup():
         figures.wheel([{"id": "EC: ICT", "parent": "", "label": MARKUP, "band": 3, "size": 1, "hover": MARKUP}], "nb"),
         figures.kpi_series([{"name": MARKUP, "years": [2020], "values": [1.0], "hover": [MARKUP], "target": 2.0}],
                            "nb", "%", None),
-        figures.band_matrix([MARKUP], [MARKUP], [["band2"]], [[MARKUP]], [[MARKUP]], "en"),
+        # a banded cell's text is an annotation, a missing cell's the heatmap's own text: both as text
+        figures.band_matrix([MARKUP], [MARKUP, "b"], [["band2", "missing"]], [[MARKUP, MARKUP]], [[MARKUP, "h"]],
+                            "en"),
     ]
     for fig in figs:
         dumped = json.dumps(fig.to_plotly_json(), default=str)

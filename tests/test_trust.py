@@ -172,6 +172,12 @@ def check_compare(ds, cities: list[str], scope: tuple[str, str]) -> None:
     assert len(flat) - missing - nr == value
     unbanded = sum(("Figure without a band" in c) or ("No benchmark exists" in c) for c in flat)
     assert len(flat) - missing - nr - unbanded == banded
+    # and so does the chart: one "–" per missing cell (the heatmap's own text), every other cell's text boxed
+    fig = find(content, "compare-graph").figure
+    fig = fig.to_plotly_json() if hasattr(fig, "to_plotly_json") else fig
+    drawn = [str(t) for row in fig["data"][0]["text"] for t in row]
+    assert sum(t == "–" for t in drawn) == missing and sum(t != "" for t in drawn) == missing
+    assert len(fig["layout"]["annotations"]) == cells - missing
     # a published value is never drawn as missing
     for r in rows[rows["value"].notna()].itertuples():
         assert (r.municipality_code, r.kpi_code, r.data_point) in {
