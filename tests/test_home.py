@@ -116,7 +116,7 @@ def test_hom007_home_answers_on_one_1280x900_screen(live_server, page_factory, l
     page.set_viewport_size({"width": 1280, "height": 900})
     cards = page.locator(".home-areas .home-card")
     assert cards.count() == 4
-    for sel in (".home-areas", "#home-finance", "#home-changes", "#home-initiatives"):
+    for sel in (".home-areas", "#home-finance", "#home-changes", "#home-initiatives", ".home-links"):
         box = page.locator(sel).bounding_box()
         assert box["y"] + box["height"] <= 900, (sel, box)
     texts = cards.all_inner_texts()
