@@ -11,7 +11,7 @@ from data.params import parse_page_params
 from data.repository import DataUnavailable, Repository
 from layouts import errors, shell
 from layouts.i18n import t
-from layouts.static_tree import FORMAT, freeze
+from layouts.static_tree import FORMAT, freeze, later_after_first_chart
 from layouts.urls import with_params
 
 from .routes import page_meta
@@ -52,12 +52,13 @@ def markup_format() -> str:
 
 
 def as_sent(layout):
-    """The layout as it goes to the browser: static markup as StaticTree components, unless the app's settings
-    turn that off (``DASHBOARD_STATIC_MARKUP=0``)."""
+    """The layout as it goes to the browser: static markup as StaticTree components and what follows the
+    page's first chart in Later components (drawn after it), unless the app's settings turn that off
+    (``DASHBOARD_STATIC_MARKUP=0``)."""
     if not _static_markup_on():
         return layout
     try:
-        return freeze(layout)
+        return freeze(later_after_first_chart(layout))
     except (TypeError, RecursionError):  # a child it cannot write as data: Dash's html components draw it
         log.exception("static markup: layout sent as html components")
         return layout

@@ -91,15 +91,17 @@ UNUSED_BUNDLE = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script
 # Dash's first script is the whole Babel polyfill (core-js 2, 34 KB gzip, 100-140 ms to evaluate on a cold page);
 # every browser the dashboard supports has what it fills in, and Dash's scripts need only its regenerator
 POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+DCC_SHARED = re.compile(r'<script src="[^"]*/dcc/dash_core_components-shared[^"]*"></script>')
 
 
 def _install_index_hints(app: Dash) -> None:
     """Shape the index page for a fast first chart.
 
-    Dash's Graph fetches plotly.js and its own chunk only once the first
-    callback has drawn a graph; on a page with a chart, preload hints start
-    both downloads with the other bundles (and assets/early-plotly.js runs
-    plotly.js while the page waits for its data). The DataTable loader
+    Dash's Graph fetches plotly.js and its own chunk only once the page has
+    been drawn; on a page with a chart, the index asks for plotly.js at once
+    (assets/early-plotly.js runs it while the page waits for its data) and
+    runs Graph's chunk with Dash's other scripts. Every page asks for its
+    layout and Dash's callback list while the scripts load. The DataTable loader
     (33 KB) is left out: no page uses that component; tables are plain HTML.
     The Babel polyfill gives way to the regenerator runtime alone.
     """
@@ -110,16 +112,23 @@ def _install_index_hints(app: Dash) -> None:
     # every page names the project's plotly.js (only the trace types the figures draw, see bundle/);
     # assets/early-plotly.js hands it to Dash's Graph instead of the stock 4.8 MB file
     named = f'\n<meta name="plotly-js" content="{bundle}">'
-    hints = "".join(f'\n<link rel="preload" href="{href}" as="script">'
-                    for href in (bundle, f"{suites}/dash/dcc/async-graph.js"))
+    # the renderer's two first requests, asked for while the scripts load (it asks for them only once they
+    # have all run: one more round trip on a slow link); the answers are used once, by the renderer's fetch
+    data_hints = "".join(f'\n<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin="anonymous">'
+                         for name in ("_dash-layout", "_dash-dependencies"))
+    hints = f'\n<link rel="preload" href="{bundle}" as="script">'
+    # Graph's own chunk as a script among Dash's: run before the page is drawn, so the chart's first draw
+    # does not wait for it to be fetched and run after the page's first commit
+    graph_chunk = f'<script src="{suites}/dash/dcc/async-graph.js"></script>'
 
     regenerator = f'<script src="{prefix}{vendor_url("regenerator-runtime")}"></script>'
 
     def interpolate_index(**parts):
         parts["scripts"] = POLYFILL.sub(regenerator, UNUSED_BUNDLE.sub("", parts["scripts"]), count=1)
-        parts["css"] += named
+        parts["css"] += named + data_hints
         if CHART_PATHS.match(request.path):
             parts["css"] += hints
+            parts["scripts"] = DCC_SHARED.sub(lambda m: m.group(0) + "\n" + graph_chunk, parts["scripts"], count=1)
         status, title = _index_meta()
         g.index_status = status
         parts["title"] = escape(title)

@@ -25,8 +25,9 @@ from numbers import Number
 
 from dash.development.base_component import Component
 
-NAMESPACE, TYPE = "dashboard_static", "StaticTree"
-FORMAT = "static-tree-1"  # in cache keys of answers that carry StaticTree components
+NAMESPACE, TYPE, LATER = "dashboard_static", "StaticTree", "Later"
+MAIN_ID = "main-content"  # layouts/shell.py: the page's own content
+FORMAT = "static-tree-2"  # in cache keys of answers that carry StaticTree and Later components
 HTML_NS = "dash_html_components"
 
 # the tags a tree may hold (dashboard/assets/static-tree.js TAGS holds the same list)
@@ -71,6 +72,73 @@ class StaticTree(Component):
         # keyword, ~0.2 ms per tree, 60-70 trees on a page. ``tree`` and ``children`` need no check.
         self.tree = tree
         self.children = children if children is not None else []
+
+
+class Later(Component):
+    """Its children, drawn once the page's first chart is on screen (``dashboard/assets/static-tree.js``).
+
+    ``later_after_first_chart`` puts everything that follows a page's first chart into ``Later`` components.
+    They draw nothing of their own: once drawn, the page is element for element what it would have been
+    without them."""
+
+    _namespace = NAMESPACE
+    _type = LATER
+    _prop_names = ["children"]
+    _valid_wildcard_attributes: list[str] = []
+    available_properties = ["children"]
+    available_wildcard_properties: list[str] = []
+    _base_nodes = ["children"]
+    _children_props: list[str] = []
+
+    def __init__(self, children=None):  # noqa: D107
+        self.children = children if children is not None else []
+
+
+def _is_graph(x) -> bool:
+    return isinstance(x, Component) and x._namespace == "dash_core_components" and x._type == "Graph"
+
+
+def _first_chart_path(node) -> list | None:
+    """Indices into children lists from ``node`` down to its first Graph in document order (``[]``: ``node``
+    is one), or None."""
+    if _is_graph(node):
+        return []
+    if not isinstance(node, Component) or isinstance(node, (Later, StaticTree)):
+        return None
+    for i, kid in enumerate(_children_list(getattr(node, "children", None))):
+        below = _first_chart_path(kid)
+        if below is not None:
+            return [i, *below]
+    return None
+
+
+def _after_chart(node: Component, path: list, inside: bool) -> Component:
+    if not path:
+        return node
+    inside = inside or getattr(node, "id", None) == MAIN_ID
+    kids = _children_list(node.children)
+    i = path[0]
+    kids[i] = _after_chart(kids[i], path[1:], inside)
+    if inside and len(kids) > i + 1:
+        kids = kids[:i + 1] + [Later(kids[i + 1:])]
+    out = copy.copy(node)
+    out.children = kids
+    return out
+
+
+def later_after_first_chart(layout):
+    """The page with everything after its first chart (inside ``#main-content``) put into ``Later``.
+
+    The first chart is drawn before the tables and text below it are built: on /snapshot these cost the
+    browser about as much as the chart itself, and a cold page's first chart waited for them. Each element
+    on the way from ``#main-content`` down to the chart keeps its children up to the one on that way; the
+    ones after it go into one ``Later``. A page without a chart in ``#main-content`` comes back as it was.
+    The original is not changed (a layout may be shared by a cache): the elements on the way are copies.
+    """
+    if not isinstance(layout, Component):
+        return layout
+    path = _first_chart_path(layout)
+    return layout if path is None else _after_chart(layout, path, False)
 
 
 def _attrs(component: Component) -> dict | None:
@@ -146,7 +214,7 @@ def freeze(layout):
 def _thaw_node(node, slots: list):
     if isinstance(node, list):
         tag, attrs, *kids = node
-        children = [_thaw_node(k, slots) for k in kids]
+        children = _spliced(_thaw_node(k, slots) for k in kids)
         props = dict(attrs)
         if children:
             props["children"] = children[0] if len(children) == 1 else children
@@ -156,11 +224,30 @@ def _thaw_node(node, slots: list):
     return node
 
 
+def _spliced(items) -> list:
+    """A thawed ``Later`` stands for its children: they take its place in the list."""
+    out = []
+    for x in items:
+        if isinstance(x, _Children):
+            out.extend(x)
+        else:
+            out.append(x)
+    return out
+
+
+class _Children(list):
+    """A thawed ``Later``'s children, spliced into the list that held it."""
+
+
 def thaw(layout):
-    """Layout JSON (from /_dash-layout or a callback) with every StaticTree written out as html components."""
+    """Layout JSON (from /_dash-layout or a callback) with every StaticTree written out as html components
+    and every ``Later`` replaced by its children."""
     if isinstance(layout, list):
-        return [thaw(x) for x in layout]
+        return _spliced(thaw(x) for x in layout)
     if isinstance(layout, dict):
+        if layout.get("namespace") == NAMESPACE and layout.get("type") == LATER:
+            kids = layout.get("props", {}).get("children")
+            return _Children(thaw(kids) if isinstance(kids, list) else [] if kids is None else [thaw(kids)])
         if layout.get("namespace") == NAMESPACE and layout.get("type") == TYPE:
             props = layout.get("props", {})
             kids = props.get("children") or []

@@ -9,6 +9,18 @@ import time
 from bench_common import add, pct
 
 CHART_PAGES = ("/snapshot", "/challenges/transport", "/indicators/ec-i-t-1c", "/compare", "/finance")
+# the first frame that shows a chart, read inside the page (ms from the start of the navigation): the moment
+# plotly.js has put a chart's SVG in the page, then the next animation frame, which paints it. The same script
+# on the dashboard and on both floors; unlike the wall clock it holds none of Playwright's own polling, which
+# looks for the chart at intervals of up to 100 ms once the page's load event has fired (the floors draw before
+# their load event, the dashboard after it)
+ON_SCREEN_JS = """
+new MutationObserver((records, observer) => {
+  if (!document.querySelector('.main-svg')) { return; }
+  observer.disconnect();
+  requestAnimationFrame(() => { window.__chartOnScreen = performance.now(); });
+}).observe(document, {subtree: true, childList: true});
+"""
 FAST_4G = {"offline": False, "latency": 170, "downloadThroughput": 9e6 / 8, "uploadThroughput": 9e6 / 8}
 
 
@@ -27,9 +39,10 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=flags)
 
-        def visit(url: str, network: dict | None = None, cpu: float | None = None) -> tuple[float, int, int]:
+        def visit(url: str, network: dict | None = None, cpu: float | None = None) -> tuple[float, int, int, float]:
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # a cold profile each time
             page = ctx.new_page()
+            page.add_init_script(ON_SCREEN_JS)
             cdp = ctx.new_cdp_session(page)
             cdp.send("Network.enable")
             if network:
@@ -42,6 +55,8 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
             page.goto(url)
             page.locator(".main-svg").first.wait_for(timeout=120000)
             took = time.perf_counter() - t0
+            page.wait_for_function("() => window.__chartOnScreen !== undefined", timeout=120000)
+            on_screen = page.evaluate("() => window.__chartOnScreen") / 1000
             page.wait_for_load_state("networkidle")
             cold = got["bytes"]
             got["bytes"] = 0
@@ -50,7 +65,7 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
             page.wait_for_load_state("networkidle")
             warm = got["bytes"]
             ctx.close()
-            return took, cold, warm
+            return took, cold, warm, on_screen
 
         def side_by_side_loads(path: str, network=None, cpu=None, n=rounds) -> dict[str, list]:
             out: dict[str, list] = {"dash": [], "stock": [], "bundle": []}
@@ -61,18 +76,25 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
             return out
 
         cmd = (f"make bench: Playwright + Debian Chromium, a new context per load, {rounds} loads each, dashboard "
-               "and both floors alternately (scripts/bench_floor.py /chart and /chart?bundle=partial)")
+               "and both floors alternately (scripts/bench_floor.py /chart and /chart?bundle=partial); on screen = "
+               "the first animation frame after a chart's SVG is in the page, read in the page (ms from navigation "
+               "start)")
+
+        def first_chart(r: dict, name: str, how: str) -> None:
+            """The targets on the time to the chart on screen; Playwright's wall clock beside it, as before."""
+            d, st, bu = (statistics.median(x[3] for x in r[k]) for k in ("dash", "stock", "bundle"))
+            add(f"first chart on screen, cold: {name}", d * 1000, "ms", command=how)
+            add(f"  ... / stock-plotly.js floor ({st * 1000:.0f} ms)", d / st, "x", "<= 1.0", d / st <= 1.0, how)
+            add(f"  ... / same-bundle floor ({bu * 1000:.0f} ms)", d / bu, "x", "<= 2.0", d / bu <= 2.0, how)
+            wd, wst, wbu = (statistics.median(x[0] for x in r[k]) for k in ("dash", "stock", "bundle"))
+            add(f"  wall clock (Playwright goto to located chart) {wd * 1000:.0f} ms / stock {wst * 1000:.0f} ms", wd / wst,
+                "x", command=how)
+            add(f"  wall clock {wd * 1000:.0f} ms / same-bundle floor {wbu * 1000:.0f} ms", wd / wbu, "x", command=how)
+
         for path in CHART_PAGES:
             print(f"  {path}", flush=True)
             r = side_by_side_loads(path)
-            d = statistics.median(x[0] for x in r["dash"])
-            st = statistics.median(x[0] for x in r["stock"])
-            bu = statistics.median(x[0] for x in r["bundle"])
-            add(f"first chart, cold: {path}", d * 1000, "ms", command=cmd)
-            add(f"first chart {path} / stock-plotly.js floor ({st * 1000:.0f} ms)", d / st, "x", "<= 1.0",
-                d / st <= 1.0, cmd)
-            add(f"first chart {path} / same-bundle floor ({bu * 1000:.0f} ms)", d / bu, "x", "<= 2.0", d / bu <= 2.0,
-                cmd)
+            first_chart(r, path, cmd)
             cold = statistics.median(x[1] for x in r["dash"])
             warm = statistics.median(x[2] for x in r["dash"])
             add(f"bytes sent, cold load of {path}", cold / 1e6, "MB", "<= 1.0", cold / 1e6 <= 1.0, cmd)
@@ -81,14 +103,8 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
                                     ("4x CPU slowdown (a mid-range phone)", None, 4)):
             print(f"  /snapshot, {label}", flush=True)
             r = side_by_side_loads("/snapshot", network, cpu, n=max(1, rounds - 1))
-            d = statistics.median(x[0] for x in r["dash"])
-            st = statistics.median(x[0] for x in r["stock"])
-            bu = statistics.median(x[0] for x in r["bundle"])
             how = cmd + (", CDP Network.emulateNetworkConditions" if network else ", CDP Emulation.setCPUThrottlingRate")
-            add(f"first chart, cold, {label}: /snapshot", d * 1000, "ms", command=how)
-            add(f"  ... / stock floor ({st * 1000:.0f} ms), {label}", d / st, "x", "<= 1.0", d / st <= 1.0, how)
-            add(f"  ... / same-bundle floor ({bu * 1000:.0f} ms), {label}", d / bu, "x", "<= 2.0", d / bu <= 2.0,
-                how)
+            first_chart(r, f"/snapshot, {label}", how)
 
         print("  control change to redrawn chart", flush=True)
         ctx = browser.new_context(viewport={"width": 1280, "height": 900})

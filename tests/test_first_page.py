@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 
 import pytest
 from playwright.sync_api import expect
@@ -144,3 +145,54 @@ def test_fpg006_charts_are_drawn_one_at_a_time_in_page_order(live_server, page_f
     page.locator("a.nav-link[href^='/snapshot']").first.click()
     page.locator("#overview-wheel-graph .main-svg").first.wait_for(timeout=30000)
     expect(page).to_have_title(re.compile(r"snapshot", re.I), timeout=10000)
+
+
+ORDER_JS = """
+    window.__seen = [];
+    new MutationObserver(() => {
+      const seen = window.__seen;
+      const note = (what, yes) => { if (yes && !seen.includes(what)) { seen.push(what); } };
+      note('chart', !!document.querySelector('.dash-graph .main-svg'));
+      const graph = document.querySelector('.dash-graph');
+      note('table after the chart', !!graph && [...document.querySelectorAll('#main-content table')].some(
+        (t) => graph.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING));
+      note('h1', !!document.querySelector('#main-content h1'));
+    }).observe(document, {subtree: true, childList: true});
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path,control,value", [("/snapshot?lang=en", "year", "2022"),
+                                                ("/challenges/transport", None, None),
+                                                ("/compare?municipality=3203,1103", None, None)])
+def test_fpg007_the_first_chart_is_drawn_before_what_follows_it(live_server, page_factory, path, control, value):
+    """A cold load draws the page's first chart before the tables below it are built; then the whole page is
+    there, as the layout has it; the layout and Dash's callback list are asked for once (the index preloads
+    them); and after a control change the page is complete again as soon as its chart is drawn."""
+    page = page_factory()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url.split("?")[0].rsplit("/", 1)[-1]))
+    page.add_init_script(ORDER_JS)
+    page.goto(live_server.url + path)
+    page.wait_for_selector("html:not([data-later])", state="attached", timeout=30000)
+    page.locator(".dash-graph .main-svg").first.wait_for(timeout=30000)
+    seen = page.evaluate("() => window.__seen")
+    assert seen.index("h1") < seen.index("chart") < seen.index("table after the chart"), seen
+    # the page as the layout has it: every table and chart
+    ask = urllib.request.Request(live_server.url + "/_dash-layout", headers={"Referer": live_server.url + path})
+    with urllib.request.urlopen(ask, timeout=30) as r:
+        layout = json.loads(r.read())
+    kinds = [n["type"] for n in components(layout)]
+    expect(page.locator("#main-content table")).to_have_count(kinds.count("Table"))
+    expect(page.locator(".dash-graph")).to_have_count(kinds.count("Graph"))
+    assert asked.count("_dash-layout") == 1 and asked.count("_dash-dependencies") == 1, asked
+    assert asked.count("async-graph.js") == 1, asked
+    assert page.evaluate("() => window.dashboardCharts.capped") == 0
+    if control:
+        page.evaluate("() => { window.__seen = []; }")
+        page.select_option(f"[id='{{\"param\":\"{control}\",\"type\":\"url-param\"}}']", value)
+        expect(page.locator("#main-content h1")).to_contain_text(value, timeout=20000)
+        page.wait_for_selector("html:not([data-later])", state="attached", timeout=20000)
+        expect(page.locator("#main-content table")).to_have_count(kinds.count("Table"))
+        # shown because the chart was drawn, not because the wait ran out
+        assert page.evaluate("() => window.dashboardCharts.capped") == 0

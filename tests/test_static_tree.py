@@ -187,3 +187,52 @@ def test_stt006_a_layout_it_cannot_write_as_data_goes_out_as_html_components():
     odd = html.Div([html.P("tekst"), {"not": "a component"}])
     assert as_sent(odd) is odd
     assert isinstance(as_sent(html.Div([html.P("tekst")])), StaticTree)
+
+
+def test_stt007_what_follows_the_first_chart_waits_for_it():
+    """Inside #main-content, everything after the page's first chart goes into Later components, at every level
+    on the way down to it; what comes before, the chart itself, and the frame around #main-content stay put."""
+    from layouts.static_tree import Later, later_after_first_chart
+
+    chart = dcc.Graph(id="first", figure={"data": []})
+    second = dcc.Graph(id="second", figure={"data": []})
+    page = html.Div([
+        html.Header("topp"),
+        html.Main([
+            html.H1("Tittel"),
+            html.Div([html.Div(chart, className="chart"), html.Table("tabell", id="t1")], className="chart-and-table"),
+            html.H2("Mer"),
+            html.Div(second),
+        ], id="main-content"),
+        html.Footer("bunn"),
+    ])
+    before = json.dumps(page.to_plotly_json(), default=lambda c: c.to_plotly_json(), sort_keys=True)
+    out = later_after_first_chart(page)
+    main = out.children[1]
+    assert [type(c).__name__ for c in main.children] == ["H1", "Div", "Later"]
+    assert [type(c).__name__ for c in main.children[2].children] == ["H2", "Div"]
+    block = main.children[1]
+    assert [type(c).__name__ for c in block.children] == ["Div", "Later"]
+    assert block.children[0].children[0] is chart and block.children[1].children[0].id == "t1"
+    # outside #main-content nothing waits: the footer is where it was
+    assert [type(c).__name__ for c in out.children] == ["Header", "Main", "Footer"]
+    assert isinstance(main.children[2], Later)
+    # the layout handed in is untouched (a cache may hold it)
+    assert json.dumps(page.to_plotly_json(), default=lambda c: c.to_plotly_json(), sort_keys=True) == before
+    # sent as data and written back out, it is the page it was
+    sent = json.loads(json.dumps(freeze(out), default=lambda c: c.to_plotly_json()))
+    plain = json.loads(json.dumps(page, default=lambda c: c.to_plotly_json()))
+    assert _norm(thaw(sent)) == _norm(plain)
+    # no chart in #main-content: the page comes back as it was
+    text_only = html.Div(html.Main([html.H1("Om"), html.P("tekst")], id="main-content"))
+    assert later_after_first_chart(text_only) is text_only
+
+
+@pytest.mark.parametrize("path", ["/snapshot", "/compare?municipality=3203,1103", "/finance", "/challenges/transport",
+                                  "/indicators/ec-ict-ict-1c?lang=en"])
+def test_stt008_every_chart_page_sends_its_lower_part_in_later(make_app, path):
+    sent = _layout(make_app().server.test_client(), path)
+    text = json.dumps(sent)
+    assert '"type": "Later"' in text, path
+    # the first Graph in the page comes before every Later
+    assert text.index('"type": "Graph"') < text.index('"type": "Later"'), path

@@ -25,6 +25,9 @@
 // synchronous draw ~140 -> ~120 ms). The SVG is the same, attribute for
 // attribute, on every figure the pages draw. Browsers without
 // content-visibility draw as before.
+//
+// The part of a page after its first chart (layouts/static_tree.py Later) is
+// built once that chart is on screen: window.dashboardCharts tells it when.
 (function () {
   var named = document.querySelector('meta[name="plotly-js"]');
   if (!named || window.Plotly) { return; }
@@ -50,7 +53,45 @@
     };
   }
 
+  // What follows a page's first chart (the Later components of assets/static-tree.js) is drawn after it:
+  // afterFirstChart(show) calls show once the next chart drawn is on screen. When no chart can be drawn yet
+  // (plotly.js is still on its way), or one was drawn a moment ago (a page drawn again after a control
+  // change can draw its chart in the same task), show is called after the next paint; and at the latest
+  // after LATEST ms, whatever happens to the chart.
+  var LATEST = 1000;
+  var charts = {loaded: false, lastDraw: -Infinity, waiting: []};
+
+  function afterPaintDo(fn) {
+    requestAnimationFrame(function () { setTimeout(fn, 0); });
+  }
+
+  function drawn() {
+    charts.lastDraw = performance.now();
+    var due = charts.waiting;
+    charts.waiting = [];
+    if (due.length) {
+      afterPaintDo(function () { due.forEach(function (show) { show(); }); });
+    }
+  }
+
+  window.dashboardCharts = {
+    capped: 0,  // how many waits ended at LATEST instead of at a drawn chart (tests read it)
+    afterFirstChart: function (show) {
+      if (!charts.loaded || performance.now() - charts.lastDraw < 50) {
+        afterPaintDo(show);
+        return;
+      }
+      var done = false;
+      var once = function () { if (!done) { done = true; show(); } };
+      charts.waiting.push(once);
+      setTimeout(function () {
+        if (!done) { window.dashboardCharts.capped += 1; once(); }
+      }, LATEST);
+    }
+  };
+
   function pace(plotly) {
+    charts.loaded = true;
     var draw = closedWhileDrawn(plotly.react);
     var waiting = [];
     var busy = false;
@@ -69,6 +110,8 @@
         Promise.resolve(draw.apply(plotly, item.args)).then(item.resolve, item.reject);
       } catch (err) {
         item.reject(err);
+      } finally {
+        drawn();
       }
     }
 
@@ -77,7 +120,11 @@
       if (!busy) {
         busy = true;
         afterPaint();
-        return draw.apply(plotly, args);
+        try {
+          return draw.apply(plotly, args);
+        } finally {
+          drawn();
+        }
       }
       return new Promise(function (resolve, reject) {
         waiting.push({args: args, resolve: resolve, reject: reject});

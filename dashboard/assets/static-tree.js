@@ -54,5 +54,48 @@
     return build(p.tree, slots);
   }
 
-  window.dashboard_static = {StaticTree: StaticTree};
+  // Later (layouts/static_tree.py): its children, drawn once the page's first chart is on screen. While any
+  // Later waits, <html> carries data-later (the number waiting), so tests and tools can tell a page that is
+  // still drawing its lower part. window.dashboardCharts (assets/early-plotly.js) says when; without it,
+  // the children are drawn after the first paint.
+  var waiting = 0;
+
+  function count(delta) {
+    waiting += delta;
+    if (waiting > 0) {
+      document.documentElement.setAttribute("data-later", String(waiting));
+    } else {
+      document.documentElement.removeAttribute("data-later");
+    }
+  }
+
+  function Later(p) {
+    var React = window.React;
+    var shown = React.useState(false);
+    // a layout effect runs in the same task as the commit that puts the page on screen: a page is never
+    // seen without its data-later while its Later waits
+    React.useLayoutEffect(function () {
+      var pending = true;
+      count(1);
+      function show() {
+        if (!pending) { return; }
+        pending = false;
+        count(-1);
+        shown[1](true);
+      }
+      if (window.dashboardCharts) {
+        window.dashboardCharts.afterFirstChart(show);
+      } else {
+        requestAnimationFrame(function () { setTimeout(show, 0); });
+      }
+      return function () {
+        if (pending) { pending = false; count(-1); }
+      };
+    }, []);
+    if (!shown[0]) { return null; }
+    return React.createElement.apply(null, [React.Fragment, null].concat(
+      Array.isArray(p.children) ? p.children : [p.children]));
+  }
+
+  window.dashboard_static = {StaticTree: StaticTree, Later: Later};
 })();
