@@ -1,7 +1,8 @@
 """Memo hits before Flask: a repeated view is answered from a WSGI layer in front of the app.
 
-Dash's page callback, the layout request and the read-only API are pure
-functions of the request (method, path and query, body,
+Dash's page callback, the layout request, the read-only API and the static
+files (Dash's scripts, ``/assets/``, ``/vendor/``: about twenty of them on a
+cold page) are pure functions of the request (method, path and query, body,
 ``Referer`` for the layout, scheme and host, whether gzip is accepted), the
 data version and the date (printed on paper and in export files). The first
 answer of each, when it is a whole 200 response of modest size, is kept here
@@ -23,9 +24,11 @@ import io
 import threading
 from collections import OrderedDict
 
+from dashboard.security import STATIC_PREFIXES  # Dash's scripts, our assets and vendored files
 from data.repository import DataUnavailable, Repository
 
 PAGES_OUTPUT = b".._pages_content.children..._pages_store.data.."
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
 MAX_BODY = 64 * 1024  # a page callback's body is well under 1 KB; bigger ones are not memoised here
 MAX_ENTRY = 4 * 1024 * 1024  # a larger answer (an export) is rebuilt each time
 
@@ -53,8 +56,11 @@ class WsgiMemo:
             environ["wsgi.input"] = io.BytesIO(body)  # the app reads the same bytes on a miss
             if PAGES_OUTPUT not in body:
                 return None
-        elif method != "GET" or not (path.startswith("/api/v1/") or path == "/_dash-layout"):
+        elif method != "GET" or not (path.startswith("/api/v1/") or path == "/_dash-layout"
+                                     or path.startswith(STATIC_PREFIXES)):
             return None
+        elif any(h in environ for h in CONDITIONAL):
+            return None  # Flask answers a revalidation or a range itself (304, 206)
         try:
             fingerprint = self.repo.snapshot().fingerprint
         except DataUnavailable:

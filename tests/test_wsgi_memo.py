@@ -57,6 +57,36 @@ def test_wsm001_a_repeat_never_enters_flask_and_is_the_same_answer(make_app):
     assert len(calls) == n + 2
 
 
+def test_wsm005_static_files_of_a_cold_page_are_answered_in_front_of_flask(make_app):
+    """A cold page asks for about twenty scripts and style sheets at once: a repeat is a lookup, the same bytes
+    and headers (compressed or not); a revalidation or a range still reaches Flask, which answers it."""
+    import re
+
+    app = make_app()
+    memo, calls = counted(app)
+    c = app.server.test_client()
+    index = c.get("/snapshot").get_data(as_text=True)
+    files = re.findall(r'(?:src|href)="(/(?:_dash-component-suites|assets|vendor)/[^"]+)"', index)
+    assert len(files) >= 15, files
+    for path in files:
+        for gzip in (True, False):
+            headers = {"Accept-Encoding": "gzip"} if gzip else {}
+            first = c.get(path, headers=headers)
+            n = len(calls)
+            second = c.get(path, headers=headers)
+            assert len(calls) == n, f"the repeat of {path} went into Flask"
+            assert first.status_code == second.status_code == 200, path
+            assert first.get_data() == second.get_data(), path
+            for header in ("Content-Type", "Content-Encoding", "Cache-Control", "X-Content-Type-Options"):
+                assert second.headers.get(header) == first.headers.get(header), (path, header)
+    etag = c.get(files[-1]).headers.get("ETag")
+    n = len(calls)
+    if etag:
+        assert c.get(files[-1], headers={"If-None-Match": etag}).status_code == 304
+    assert c.get(files[-1], headers={"Range": "bytes=0-9"}).status_code in (200, 206)
+    assert len(calls) == n + (2 if etag else 1)
+
+
 def test_wsm002_keyed_on_host_scheme_encoding_and_referer_never_on_health(make_app):
     app = make_app()
     memo, calls = counted(app)

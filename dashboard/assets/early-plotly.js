@@ -54,30 +54,31 @@
   }
 
   // What follows a page's first chart (the Later components of assets/static-tree.js) is drawn after it:
-  // afterFirstChart(show) calls show once the next chart drawn is on screen. When no chart can be drawn yet
-  // (plotly.js is still on its way), or one was drawn a moment ago (a page drawn again after a control
-  // change can draw its chart in the same task), show is called after the next paint; and at the latest
-  // after LATEST ms, whatever happens to the chart.
-  var LATEST = 1000;
-  var charts = {loaded: false, lastDraw: -Infinity, waiting: []};
+  // afterFirstChart(show) calls show once the next chart drawn is on screen, or after the next paint when a
+  // chart was drawn a moment ago (a page drawn again after a control change can draw its chart in the same
+  // task). If plotly.js cannot be loaded, at once; and at the latest after LATEST ms, whatever happens.
+  var LATEST = 3000;
+  var charts = {lastDraw: -Infinity, waiting: []};
 
   function afterPaintDo(fn) {
     requestAnimationFrame(function () { setTimeout(fn, 0); });
   }
 
-  function drawn() {
-    charts.lastDraw = performance.now();
+  function release() {
     var due = charts.waiting;
     charts.waiting = [];
-    if (due.length) {
-      afterPaintDo(function () { due.forEach(function (show) { show(); }); });
-    }
+    due.forEach(function (show) { show(); });
+  }
+
+  function drawn() {
+    charts.lastDraw = performance.now();
+    if (charts.waiting.length) { afterPaintDo(release); }
   }
 
   window.dashboardCharts = {
     capped: 0,  // how many waits ended at LATEST instead of at a drawn chart (tests read it)
     afterFirstChart: function (show) {
-      if (!charts.loaded || performance.now() - charts.lastDraw < 50) {
+      if (performance.now() - charts.lastDraw < 50) {
         afterPaintDo(show);
         return;
       }
@@ -91,7 +92,6 @@
   };
 
   function pace(plotly) {
-    charts.loaded = true;
     var draw = closedWhileDrawn(plotly.react);
     var waiting = [];
     var busy = false;
@@ -138,7 +138,11 @@
       ready = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
         script.onload = function () { resolve(pace(window.Plotly)); };
-        script.onerror = function () { ready = null; reject(new Error("plotly.js could not be loaded")); };
+        script.onerror = function () {
+          ready = null;
+          release();  // no chart will be drawn: what waits for one is drawn now
+          reject(new Error("plotly.js could not be loaded"));
+        };
         script.src = src;
         script.async = true;
         document.head.appendChild(script);
