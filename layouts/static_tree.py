@@ -13,8 +13,13 @@ draws the tree with React's ``createElement``: the same elements and
 attributes Dash's html components would write, from a fixed list of tags and
 attribute names (no markup is parsed, text is always text).
 
+``later_after_first_chart`` puts what follows a page's first chart into
+``Later`` components, which the browser draws once that chart is on screen
+(the same script file draws them).
+
 ``thaw`` turns a frozen tree back into the JSON Dash's html components would
-have sent, for code and tests that read layouts.
+have sent (a ``Later`` replaced by its children), for code and tests that
+read layouts.
 """
 
 from __future__ import annotations
