@@ -19,6 +19,8 @@ from .formatting import fmt_signed, fmt_value, year_text
 from .i18n import BAND_SYMBOLS, t
 from .indicators import kpi_href
 
+MATRIX_LABELS_PX, MATRIX_COLUMN_PX = 170, 90  # the KPI names' column; one municipality's column
+
 SCOPE_KINDS = (("dimension", DIMENSIONS), ("sub_dimension", SUB_DIMENSIONS), ("category", CATEGORIES),
                ("challenge_area", CHALLENGE_AREAS))
 
@@ -232,9 +234,15 @@ def matrix_block(units: list[tuple[str, str]], rows: pd.DataFrame, catalogue: Ca
         html.P([sentence, " ", html.Span(rank_sentence, id="compare-rank-sentence")], id="compare-sentence",
                className="chart-sentence"),
         html.P(t("cmp.years_note", lang), className="small"),
-        html.Div(dcc.Graph(id="compare-graph", figure=band_matrix(labels, city_names, states, texts, hover, lang),
-                           config={"displayModeBar": False, "responsive": True}),
-                 className="chart", **{"aria-describedby": "compare-sentence"}),
+        # each municipality's column keeps room for its longest cell text ("◕ 100 % *"): on a phone the matrix
+        # scrolls sideways in its own labelled region instead of printing the texts over each other
+        html.Div(html.Div(dcc.Graph(id="compare-graph", figure=band_matrix(labels, city_names, states, texts, hover,
+                                                                           lang),
+                                    config={"displayModeBar": False, "responsive": True}),
+                          className="chart", style={"minWidth": f"{MATRIX_LABELS_PX + MATRIX_COLUMN_PX * len(city_names)}px"},
+                          **{"aria-describedby": "compare-sentence"}),
+                 className="matrix-scroll", tabIndex=0, role="region",
+                 **{"aria-label": t("cmp.matrix.region", lang), "data-scroll-region": "chart"}),
         html.Ul(legend, className="matrix-legend", id="compare-legend", **{"aria-label": t("cmp.legend.label", lang)}),
         data_table(t("cmp.table.caption", lang, scope=scope_label), [t("cmp.col.kpi", lang)] + city_names,
                    table_rows, table_id="compare-table"),

@@ -123,3 +123,36 @@ def test_pre004_sources_are_links_in_the_page_language(live_server, page_factory
     data = open_page(page_factory, live_server.url + with_lang("/data?municipality=1103", lang))
     data.locator("#data-table tbody tr >> nth=0 >> details summary").click()
     assert data.locator("#data-table tbody tr >> nth=0 >> a.source-link").count() == 1
+
+
+OVERLAPS_JS = """(sel) => {
+  const boxes = [...document.querySelectorAll(sel + ' svg text')]
+    .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+    .map(t => { const r = t.getBoundingClientRect(); return [t.textContent.trim(), r.left, r.top, r.right, r.bottom]; });
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, al, at, ar, ab] = boxes[i], [b, bl, bt, br, bb] = boxes[j];
+      if (Math.min(ar, br) - Math.max(al, bl) > 2 && Math.min(ab, bb) - Math.max(at, bt) > 2) out.push(a + ' | ' + b);
+    }
+  }
+  return [boxes.length, out];
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_pre005_the_compare_matrix_prints_no_text_over_text_at_390_px(live_server, page_factory, lang):
+    """On a phone every municipality keeps a column wide enough for its cell texts ("◕ 58,2 % *"): the matrix
+    scrolls sideways in its own labelled region, and no text in it (cell values, names, the "–" of a missing
+    cell) is printed over another; at 1280 px it does not scroll."""
+    route = with_lang("/compare?municipality=3203,1103,1149,1833,1507", lang)
+    page = open_page(page_factory, live_server.url + route, width=390)
+    count, overlaps = page.evaluate(OVERLAPS_JS, "#compare-graph")
+    assert count > 50 and overlaps == [], overlaps[:5]
+    region = page.locator(".matrix-scroll")
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+    assert region.get_attribute("role") == "region" and region.get_attribute("aria-label")
+    wide = open_page(page_factory, live_server.url + route, width=1280)
+    assert wide.locator(".matrix-scroll").evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert wide.evaluate(OVERLAPS_JS, "#compare-graph")[1] == []
