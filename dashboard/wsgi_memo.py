@@ -1,8 +1,7 @@
 """Memo hits before Flask: a repeated view is answered from a WSGI layer in front of the app.
 
-Dash's page callback, the layout request, the read-only API and the static
-files (Dash's scripts, ``/assets/``, ``/vendor/``: about twenty of them on a
-cold page) are pure functions of the request (method, path and query, body,
+Dash's page callback, the layout request and the read-only API are pure
+functions of the request (method, path and query, body,
 ``Referer`` for the layout, scheme and host, whether gzip is accepted), the
 data version and the date (printed on paper and in export files). The first
 answer of each, when it is a whole 200 response of modest size, is kept here
@@ -12,7 +11,9 @@ Dash or the data layer. The store is bounded by bytes (least recently used
 out first), per process. Anything else, any other status, a streamed export
 and any request with a body larger than the app accepts passes straight
 through. The index pages are never kept: each carries Dash's signed per-load
-``end_id`` token, which is not to be shared. The Flask-level memo in ``dashboard/app.py`` (shared through Redis
+``end_id`` token, which is not to be shared. The scripts and style sheets a
+cold page asks for (about twenty at once) are kept too, compressed, keyed on
+the file alone (see ``_static_key``). The Flask-level memo in ``dashboard/app.py`` (shared through Redis
 when configured) still serves what this layer has not seen.
 """
 
@@ -21,14 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import threading
 from collections import OrderedDict
+
+from dash.fingerprint import check_fingerprint
 
 from dashboard.security import STATIC_PREFIXES  # Dash's scripts, our assets and vendored files
 from data.repository import DataUnavailable, Repository
 
 PAGES_OUTPUT = b".._pages_content.children..._pages_store.data.."
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
+ASSET_STAMP = re.compile(r"m=[0-9]+(\.[0-9]+)?")  # the ?m=<modification time> Dash adds to /assets/ addresses
 MAX_BODY = 64 * 1024  # a page callback's body is well under 1 KB; bigger ones are not memoised here
 MAX_ENTRY = 4 * 1024 * 1024  # a larger answer (an export) is rebuilt each time
 
@@ -56,11 +61,10 @@ class WsgiMemo:
             environ["wsgi.input"] = io.BytesIO(body)  # the app reads the same bytes on a miss
             if PAGES_OUTPUT not in body:
                 return None
-        elif method != "GET" or not (path.startswith("/api/v1/") or path == "/_dash-layout"
-                                     or path.startswith(STATIC_PREFIXES)):
+        elif method == "GET" and path.startswith(STATIC_PREFIXES):
+            return self._static_key(environ, path)
+        elif method != "GET" or not (path.startswith("/api/v1/") or path == "/_dash-layout"):
             return None
-        elif any(h in environ for h in CONDITIONAL):
-            return None  # Flask answers a revalidation or a range itself (304, 206)
         try:
             fingerprint = self.repo.snapshot().fingerprint
         except DataUnavailable:
@@ -77,6 +81,30 @@ class WsgiMemo:
         return (digest, environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""), gzip, fingerprint,
                 dt.date.today().isoformat())
 
+    @staticmethod
+    def _static_key(environ, path: str) -> tuple | None:
+        """The scripts and style sheets of a cold page, in the form the index page names them: a component
+        bundle with Dash's cache-busting fingerprint, an asset with Dash's ``?m=`` stamp, a vendored file (its
+        digest is checked by its route), compressed. Such a file is the same bytes for every host, data
+        version and day: keyed on the file itself (the fingerprint taken out, so invented ones share the
+        real file's entry) and the scheme (HSTS). So the entries are bounded by the files Dash serves; any
+        other form, query, revalidation or range goes to Flask."""
+        if any(h in environ for h in CONDITIONAL) or "gzip" not in environ.get("HTTP_ACCEPT_ENCODING", "").lower():
+            return None
+        if not path.endswith((".js", ".css")) or "//" in path or "/." in path:
+            return None
+        query = environ.get("QUERY_STRING", "")
+        real, fingerprinted = check_fingerprint(path)
+        if path.startswith("/_dash-component-suites/"):
+            ok = fingerprinted and not query
+        elif path.startswith("/assets/"):
+            ok = ASSET_STAMP.fullmatch(query) is not None
+        else:
+            ok = not query
+        if not ok:
+            return None
+        return ("static", real, environ.get("wsgi.url_scheme", ""), environ.get("HTTP_X_FORWARDED_PROTO", ""))
+
     # -- the store ----------------------------------------------------------------------------------------------
     def _get(self, key):
         with self.lock:
@@ -88,19 +116,23 @@ class WsgiMemo:
                 self.misses += 1
             return hit
 
+    @staticmethod
+    def _cost(headers: list, body: bytes) -> int:
+        return len(body) + sum(len(k) + len(v) for k, v in headers) + 200
+
     def _put(self, key, status: str, headers: list, body: bytes) -> None:
-        cost = len(body) + sum(len(k) + len(v) for k, v in headers) + 200
+        cost = self._cost(headers, body)
         if cost > min(MAX_ENTRY, self.max_bytes):
             return
         with self.lock:
             old = self.entries.pop(key, None)
-            if old is not None:
-                self.size -= len(old[2])
+            if old is not None:  # the same answer stored twice (two misses at once): counted once
+                self.size -= self._cost(old[1], old[2])
             self.entries[key] = (status, headers, body)
             self.size += cost
             while self.size > self.max_bytes and self.entries:
                 _, (_, h, b) = self.entries.popitem(last=False)
-                self.size -= len(b) + sum(len(k) + len(v) for k, v in h) + 200
+                self.size -= self._cost(h, b)
 
     def stats(self) -> dict:
         with self.lock:

@@ -161,7 +161,7 @@ def _header(col: str, label: str, search: str, sort_col: str, desc: bool, lang: 
     cls = "num" if col in NUMERIC_COLS else None
     key = {"band_used": "band_used"}.get(col, col)
     if key not in SORTABLE:
-        return html.Th(label, scope="col", className=cls)
+        return html.Th(label, scope="col", className=cls, role="columnheader")
     is_sorted = key == sort_col
     next_sort = ("" if desc else f"-{key}") if is_sorted else key
     state = ("descending" if desc else "ascending") if is_sorted else "none"
@@ -171,7 +171,7 @@ def _header(col: str, label: str, search: str, sort_col: str, desc: bool, lang: 
                              html.Span(f" ({hint})", className="visually-hidden")],
                             href="/data" + with_params(search, sort=next_sort or None, page=None),
                             className="sort-link"),
-                   scope="col", className=cls, **{"aria-sort": state})
+                   scope="col", className=cls, role="columnheader", **{"aria-sort": state})
 
 
 def _details(r, kpi, band: int | None, lang: str) -> html.Details:
@@ -228,32 +228,40 @@ def layout(rows: pd.DataFrame, total: int, page: int, pages: int, f: Filters, so
     if total:  # an empty result offers no download
         content.append(_export_menu(f, lang, total))
     head = [_header(c, t(f"data.col.{c}", lang), search, sort_col, desc, lang) for c in COLUMNS]
+    labels = [t(f"data.col.{c}", lang) for c in COLUMNS]
     body = []
     for r in rows.itertuples(index=False):
         kpi = catalogue[str(r.kpi_code)]
         dp = kpi.data_point(r.data_point) if r.data_point else None
         band = None if pd.isna(r.band_used) else int(r.band_used)
-        cells = [
-            html.Th([dcc.Link(kpi.code, href=f"/indicators/{kpi.slug}" + with_params("", lang=None if lang == "nb"
-                                                                                       else lang)),
-                     html.Span(kpi.name(lang), className="kpi-name")], scope="row", className="kpi-cell"),
-            html.Td(r.municipality_name),
-            html.Td(year_text(r.year, r.year_basis, lang), className="num"),
-            html.Td(dp.label(lang) if dp else "–"),
-            html.Td(fmt_value(r.value, lang), className="num value-cell"),
-            html.Td(kpi.unit(lang, r.data_point)),
-            html.Td("n/a" if r.target_na else fmt_value(r.target, lang), className="num"),
-            html.Td(band_badge(band, lang)),
-            html.Td(status_label(str(r.status), lang)),
-            html.Td(_details(r, kpi, band, lang)),
+        values = [
+            (r.municipality_name, None),
+            (year_text(r.year, r.year_basis, lang), "num"),
+            (dp.label(lang) if dp else "–", None),
+            (fmt_value(r.value, lang), "num value-cell"),
+            (kpi.unit(lang, r.data_point), None),
+            ("n/a" if r.target_na else fmt_value(r.target, lang), "num"),
+            (band_badge(band, lang), None),
+            (status_label(str(r.status), lang), None),
+            (_details(r, kpi, band, lang), None),
         ]
-        body.append(html.Tr(cells))
+        # explicit roles keep the table a table for screen readers when a phone's style sheet stacks each row
+        # into a block; data-label names each value there (style.css)
+        cells = [html.Th([dcc.Link(kpi.code, href=f"/indicators/{kpi.slug}" + with_params("", lang=None if lang == "nb"
+                                                                                            else lang)),
+                          html.Span(kpi.name(lang), className="kpi-name")], scope="row", className="kpi-cell",
+                         role="rowheader")]
+        cells += [html.Td(v, className=c, role="cell", **{"data-label": label})
+                  for (v, c), label in zip(values, labels[1:])]
+        body.append(html.Tr(cells, role="row"))
     caption = t("data.caption", lang, first=fmt_number(first, lang, 0), last=fmt_number(last, lang, 0),
                 n=fmt_number(total, lang, 0))
     if total:
-        content.append(scroll_region(html.Table([html.Caption(caption), html.Thead(html.Tr(head)),
-                                                 html.Tbody(body)], className="table table-sm data-table",
-                                                id="data-table"), caption))
+        content.append(scroll_region(html.Table([html.Caption(caption),
+                                                 html.Thead(html.Tr(head, role="row"), role="rowgroup"),
+                                                 html.Tbody(body, role="rowgroup")],
+                                                className="table table-sm data-table stack-on-phone", id="data-table",
+                                                role="table"), caption))
 
     if pages > 1:
         def link(p: int, key: str, link_id: str):

@@ -110,11 +110,22 @@ def _first_chart_path(node) -> list | None:
         return []
     if not isinstance(node, Component) or isinstance(node, (Later, StaticTree)):
         return None
+    if node._namespace != HTML_NS:
+        # a component that reads its own children (tabs, an accordion) is not split: it counts as the chart
+        return [] if _holds_graph(node) else None
     for i, kid in enumerate(_children_list(getattr(node, "children", None))):
         below = _first_chart_path(kid)
         if below is not None:
             return [i, *below]
     return None
+
+
+def _holds_graph(node) -> bool:
+    if _is_graph(node):
+        return True
+    if isinstance(node, (list, tuple)):
+        return any(_holds_graph(x) for x in node)
+    return isinstance(node, Component) and _holds_graph(getattr(node, "children", None))
 
 
 def _after_chart(node: Component, path: list, inside: bool) -> Component:

@@ -223,6 +223,13 @@ def test_stt007_what_follows_the_first_chart_waits_for_it():
     sent = json.loads(json.dumps(freeze(out), default=lambda c: c.to_plotly_json()))
     plain = json.loads(json.dumps(page, default=lambda c: c.to_plotly_json()))
     assert _norm(thaw(sent)) == _norm(plain)
+    # a component that reads its own children (tabs) is not split inside: what follows it waits
+    tabs = html.Div(html.Main([html.H1("T"), dcc.Tabs([dcc.Tab(dcc.Graph(id="g"), label="a"),
+                                                      dcc.Tab(html.P("b"), label="b")]), html.P("etter")],
+                              id="main-content"))
+    main = later_after_first_chart(tabs).children[0]
+    assert [type(c).__name__ for c in main.children] == ["H1", "Tabs", "Later"]
+    assert [type(c).__name__ for c in main.children[1].children] == ["Tab", "Tab"]
     # no chart in #main-content: the page comes back as it was
     text_only = html.Div(html.Main([html.H1("Om"), html.P("tekst")], id="main-content"))
     assert later_after_first_chart(text_only) is text_only

@@ -56,9 +56,11 @@
   // What follows a page's first chart (the Later components of assets/static-tree.js) is drawn after it:
   // afterFirstChart(show) calls show once the next chart drawn is on screen, or after the next paint when a
   // chart was drawn a moment ago (a page drawn again after a control change can draw its chart in the same
-  // task). If plotly.js cannot be loaded, at once; and at the latest after LATEST ms, whatever happens.
-  var LATEST = 3000;
-  var charts = {lastDraw: -Infinity, waiting: []};
+  // task). It waits at most LATEST ms, and only SHORT ms while plotly.js itself is still on its way (on a slow
+  // link the tables, which say what the charts show, are not held back for it); if plotly.js cannot be
+  // loaded, not at all. It returns a function that cancels the wait (a Later that leaves the page).
+  var LATEST = 3000, SHORT = 800;
+  var charts = {running: false, lastDraw: -Infinity, waiting: []};
 
   function afterPaintDo(fn) {
     requestAnimationFrame(function () { setTimeout(fn, 0); });
@@ -76,22 +78,23 @@
   }
 
   window.dashboardCharts = {
-    capped: 0,  // how many waits ended at LATEST instead of at a drawn chart (tests read it)
+    capped: 0,  // how many waits ended at their limit instead of at a drawn chart (tests read it)
     afterFirstChart: function (show) {
-      if (performance.now() - charts.lastDraw < 50) {
-        afterPaintDo(show);
-        return;
-      }
       var done = false;
-      var once = function () { if (!done) { done = true; show(); } };
-      charts.waiting.push(once);
+      if (performance.now() - charts.lastDraw < 50) {
+        afterPaintDo(function () { if (!done) { done = true; show(); } });
+        return function () { done = true; };
+      }
+      charts.waiting.push(function () { if (!done) { done = true; show(); } });
       setTimeout(function () {
-        if (!done) { window.dashboardCharts.capped += 1; once(); }
-      }, LATEST);
+        if (!done) { done = true; window.dashboardCharts.capped += 1; show(); }
+      }, charts.running ? LATEST : SHORT);
+      return function () { done = true; };
     }
   };
 
   function pace(plotly) {
+    charts.running = true;
     var draw = closedWhileDrawn(plotly.react);
     var waiting = [];
     var busy = false;

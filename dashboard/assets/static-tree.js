@@ -83,12 +83,14 @@
         count(-1);
         shown[1](true);
       }
+      var cancel = null;
       if (window.dashboardCharts) {
-        window.dashboardCharts.afterFirstChart(show);
+        cancel = window.dashboardCharts.afterFirstChart(show);
       } else {
         requestAnimationFrame(function () { setTimeout(show, 0); });
       }
       return function () {
+        if (cancel) { cancel(); }
         if (pending) { pending = false; count(-1); }
       };
     }, []);
