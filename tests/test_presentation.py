@@ -156,3 +156,25 @@ def test_pre005_the_compare_matrix_prints_no_text_over_text_at_390_px(live_serve
     wide = open_page(page_factory, live_server.url + route, width=1280)
     assert wide.locator(".matrix-scroll").evaluate("e => e.scrollWidth <= e.clientWidth")
     assert wide.evaluate(OVERLAPS_JS, "#compare-graph")[1] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_pre006_the_data_table_stacks_each_row_on_a_phone(live_server, page_factory, lang):
+    """At 390 px each row of /data is a block of labelled values that fits the screen (before, the value column
+    was off to the right of a sideways-scrolling table); the explicit roles keep it a table with its headers
+    for screen readers; at 1280 px it is the table it was."""
+    page = open_page(page_factory, live_server.url + with_lang("/data", lang), width=390)
+    region = page.locator("#data-table").locator("xpath=..")
+    assert region.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+    first = page.locator("#data-table tbody tr").first
+    value = first.locator("td.value-cell")
+    box = value.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    label = "Verdi" if lang == "nb" else "Value"
+    assert value.get_attribute("data-label") == label
+    assert value.evaluate("e => getComputedStyle(e, '::before').content").startswith(f'"{label}')
+    assert page.locator("#data-table[role=table] tbody tr[role=row] td[role=cell]").count() >= 9
+    assert page.locator("#data-table thead th[role=columnheader]").count() == 10
+    wide = open_page(page_factory, live_server.url + with_lang("/data", lang), width=1280)
+    assert wide.locator("#data-table tbody tr").first.evaluate("e => getComputedStyle(e).display") == "table-row"
