@@ -103,6 +103,12 @@ def test_red001_two_processes_share_one_cache(redis_url, data_dir, tmp_path):
         for base in bases:
             wait_for(base + "/healthz")
             urllib.request.urlopen(base + "/", timeout=30).read()  # Dash's first-request set-up
+        for base in bases:  # each process draws its warm-up pages in the background (dashboard/warm.py) and
+            # stores what they compute: count the keys once both are done, not while one still writes
+            deadline = time.monotonic() + 120
+            while not health(base).get("warm_up", {}).get("done") and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert health(base)["warm_up"]["done"], base
         a, b = bases
         body = page_body("/compare", "?municipality=3203,1149&year=2019-2023&dimension=EC")
         first = post(a, body)
