@@ -227,8 +227,8 @@ def layout(rows: pd.DataFrame, total: int, page: int, pages: int, f: Filters, so
     ]
     if total:  # an empty result offers no download
         content.append(_export_menu(f, lang, total))
-    head = [_header(c, t(f"data.col.{c}", lang), search, sort_col, desc, lang) for c in COLUMNS]
     labels = [t(f"data.col.{c}", lang) for c in COLUMNS]
+    head = [_header(c, label, search, sort_col, desc, lang) for c, label in zip(COLUMNS, labels)]
     body = []
     for r in rows.itertuples(index=False):
         kpi = catalogue[str(r.kpi_code)]

@@ -81,14 +81,15 @@
     capped: 0,  // how many waits ended at their limit instead of at a drawn chart (tests read it)
     afterFirstChart: function (show) {
       var done = false;
+      var once = function () { if (!done) { done = true; show(); } };
       if (performance.now() - charts.lastDraw < 50) {
-        afterPaintDo(function () { if (!done) { done = true; show(); } });
-        return function () { done = true; };
+        afterPaintDo(once);
+      } else {
+        charts.waiting.push(once);
+        setTimeout(function () {
+          if (!done) { window.dashboardCharts.capped += 1; once(); }
+        }, charts.running ? LATEST : SHORT);
       }
-      charts.waiting.push(function () { if (!done) { done = true; show(); } });
-      setTimeout(function () {
-        if (!done) { done = true; window.dashboardCharts.capped += 1; show(); }
-      }, charts.running ? LATEST : SHORT);
       return function () { done = true; };
     }
   };
