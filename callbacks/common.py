@@ -51,6 +51,12 @@ def markup_format() -> str:
     return FORMAT if _static_markup_on() else "html"
 
 
+def callback_ids_in_use():
+    """The ids the app's callbacks read or write (``dashboard/app.py`` records them once every callback is
+    registered); None outside the app, where every element with an id stays a Dash component."""
+    return current_app.config.get("DASHBOARD_CALLBACK_IDS") if has_app_context() else None
+
+
 def as_sent(layout):
     """The layout as it goes to the browser: static markup as StaticTree components and what follows the
     page's first chart in Later components (drawn after it), unless the app's settings turn that off
@@ -58,7 +64,7 @@ def as_sent(layout):
     if not _static_markup_on():
         return layout
     try:
-        return freeze(later_after_first_chart(layout))
+        return freeze(later_after_first_chart(layout), callback_ids_in_use())
     except (TypeError, RecursionError):  # a child it cannot write as data: Dash's html components draw it
         log.exception("static markup: layout sent as html components")
         return layout

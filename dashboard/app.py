@@ -18,7 +18,7 @@ import callbacks
 from callbacks.common import markup_format
 from data import data_dir_kind
 from data.repository import DataUnavailable, Repository
-from layouts import ids
+from layouts import ids, static_tree
 
 from . import first_page, security
 from .api import give_back_memory
@@ -301,15 +301,24 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     warm = server.config["DASHBOARD_WARM_UP"] = WarmUp()  # started by the servers (wsgi.py, cli serve)
 
     callbacks.register_all(app, repo)
+    # the ids a callback reads or writes stay Dash components; an element with any other id can go out as
+    # static markup (layouts/static_tree.py). Dash's page router registers its own at the first request.
+    server.config["DASHBOARD_CALLBACK_IDS"] = static_tree.callback_ids(app._callback_list) | {
+        first_page.LOCATION, first_page.CONTENT, first_page.STORE, first_page.DUMMY}
 
     def layout():  # per layout request: the requested page is drawn into it (dashboard/first_page.py)
-        return html.Div([
-            dcc.Location(id=ids.URL, refresh="callback-nav"),
+        container, address = first_page.page_container(app), first_page.address()
+        # the address the layout was asked for: the Location reports no change when it mounts, so no
+        # callback on it runs and nothing is drawn again before the first chart
+        where = {} if address is None else dict(zip(("href", "pathname", "search"), address), hash="")
+        shell = html.Div([
+            dcc.Location(id=ids.URL, refresh="callback-nav", **where),
             html.Div(id=ids.LANG_SINK, hidden=True),
             html.Div(id=ids.PRINT_SINK, hidden=True),
             html.Div(id=ids.LIVE_REGION, className="visually-hidden", **{"aria-live": "polite"}),
-            first_page.page_container(app),
+            container,
         ])
+        return static_tree.freeze(shell, server.config["DASHBOARD_CALLBACK_IDS"]) if settings.static_markup else shell
 
     app.layout = layout
     first_page.quiet_title_on_load(app)

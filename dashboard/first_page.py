@@ -27,7 +27,7 @@ LOCATION, CONTENT, STORE, DUMMY = "_pages_location", "_pages_content", "_pages_s
 MAX_REFERRER = 4096
 
 
-def _address() -> tuple[str, str, str] | None:
+def address() -> tuple[str, str, str] | None:
     """(href, pathname, search) of the page that asked for the layout, when it is one of ours."""
     if not has_request_context():
         return None
@@ -58,11 +58,11 @@ def _page_for(app: dash.Dash, pathname: str, search: str):
 
 def page_container(app: dash.Dash) -> html.Div:
     """``dash.page_container``, with the requested page drawn in it when the layout request names one."""
-    address = _address()
-    drawn = _page_for(app, address[1], address[2]) if address else None
+    address_ = address()
+    drawn = _page_for(app, address_[1], address_[2]) if address_ else None
     if drawn is None:
         return dash.page_container
-    href, pathname, search = address
+    href, pathname, search = address_
     layout, title = drawn
     return html.Div([
         dcc.Location(id=LOCATION, refresh="callback-nav", href=href, pathname=pathname, search=search, hash=""),

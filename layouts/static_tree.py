@@ -25,6 +25,7 @@ read layouts.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from numbers import Number
 
@@ -32,7 +33,7 @@ from dash.development.base_component import Component
 
 NAMESPACE, TYPE, LATER = "dashboard_static", "StaticTree", "Later"
 MAIN_ID = "main-content"  # layouts/shell.py: the page's own content
-FORMAT = "static-tree-2"  # in cache keys of answers that carry StaticTree and Later components
+FORMAT = "static-tree-3"  # in cache keys of answers that carry StaticTree and Later components
 HTML_NS = "dash_html_components"
 
 # the tags a tree may hold (dashboard/assets/static-tree.js TAGS holds the same list)
@@ -46,7 +47,10 @@ ATTRIBUTES = ("className", "style", "title", "lang", "dir", "role", "tabIndex", 
               "hrefLang", "target", "rel", "download", "scope", "colSpan", "rowSpan", "headers", "abbr",
               "dateTime", "start", "reversed", "cite")
 WILDCARD = re.compile(r"(aria|data)-[a-z][a-z0-9-]*")  # matched whole (fullmatch)
-# html props with no effect on an element that has no id: no callback can read them
+# an id a tree may carry (the same pattern in the JS): lower-case words joined by hyphens, so it can never name
+# a JavaScript global (a "Plotly" or "React" element would shadow window.Plotly for scripts that look it up)
+SAFE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")  # fullmatch
+# html props with no effect on an element no callback reads: nothing can count its clicks
 IGNORED = {"children", "disable_n_clicks", "n_clicks", "n_clicks_timestamp", "key"}
 # a path on this site, a fragment, a query, or http(s)/mailto; nothing a browser reads as another site's
 # address ("//host", "/\\host") and no whitespace or control character anywhere
@@ -157,16 +161,27 @@ def later_after_first_chart(layout):
     return layout if path is None else _after_chart(layout, path, False)
 
 
-def _attrs(component: Component) -> dict | None:
-    """The element's attributes, or None when it cannot be drawn as static markup."""
+def _attrs(component: Component, keep: frozenset | None) -> dict | None:
+    """The element's attributes, or None when it cannot be drawn as static markup.
+
+    An element with an ``id`` is static too when ``keep`` (the ids the app's callbacks read or write) is
+    known, does not hold its id, and the id is a plain hyphenated name (``SAFE_ID``): nothing reads it but
+    the page itself (a label's target, an aria reference, a link's fragment), which finds it in the markup."""
     if getattr(component, "_namespace", None) != HTML_NS:
         return None
     tag = component._type.lower()
-    if tag not in _TYPE_OF_TAG or getattr(component, "id", None) is not None:
+    if tag not in _TYPE_OF_TAG:
+        return None
+    own_id = getattr(component, "id", None)
+    if own_id is not None and (keep is None or not isinstance(own_id, str) or own_id in keep
+                               or not SAFE_ID.fullmatch(own_id)):
         return None
     out = {}
     for name, value in vars(component).items():  # the props it was given, and Dash's own bookkeeping
         if name[0] == "_" or name.startswith("available_") or name in IGNORED or value is None:
+            continue
+        if name == "id":
+            out[name] = value
             continue
         if name not in ATTRIBUTES and not WILDCARD.fullmatch(name):
             return None
@@ -186,7 +201,7 @@ def _children_list(children) -> list:
     return list(children) if isinstance(children, (list, tuple)) else [children]
 
 
-def _node(x, slots: list):
+def _node(x, slots: list, keep: frozenset | None):
     """``x`` as tree data; Dash components that must stay Dash are appended to ``slots``."""
     if isinstance(x, str):
         return x
@@ -195,36 +210,53 @@ def _node(x, slots: list):
     if isinstance(x, Number):
         return x
     if isinstance(x, Component):
-        attrs = _attrs(x)
+        attrs = _attrs(x, keep)
         if attrs is not None:
-            return [x._type.lower(), attrs, *(_node(c, slots) for c in _children_list(getattr(x, "children", None)))]
-        slots.append(_freeze_inside(x))
+            return [x._type.lower(), attrs,
+                    *(_node(c, slots, keep) for c in _children_list(getattr(x, "children", None)))]
+        slots.append(_freeze_inside(x, keep))
         return {"$": len(slots) - 1}
     raise TypeError(f"cannot draw {type(x).__name__} as markup")
 
 
-def _freeze_inside(component: Component) -> Component:
+def _freeze_inside(component: Component, keep: frozenset | None) -> Component:
     """A copy of the Dash component with the static parts of its children frozen (the original is untouched:
     a layout may be shared by a cache)."""
     kids = getattr(component, "children", None)
     if kids is None:
         return component
     out = copy.copy(component)
-    out.children = [freeze(k) for k in kids] if isinstance(kids, (list, tuple)) else freeze(kids)
+    out.children = [freeze(k, keep) for k in kids] if isinstance(kids, (list, tuple)) else freeze(kids, keep)
     return out
 
 
-def freeze(layout):
-    """The layout with every static html subtree (no ``id``, known tags and attributes) as one StaticTree."""
+def freeze(layout, keep: frozenset | None = None):
+    """The layout with every static html subtree (known tags and attributes, no ``id`` a callback uses) as one
+    StaticTree. ``keep``: the ids the app's callbacks use (``callback_ids``); without it every element with an
+    id stays a Dash component."""
     if isinstance(layout, (list, tuple)):
-        return [freeze(x) for x in layout]
+        return [freeze(x, keep) for x in layout]
     if not isinstance(layout, Component) or isinstance(layout, StaticTree):
         return layout
-    if _attrs(layout) is None:
-        return _freeze_inside(layout)
+    if _attrs(layout, keep) is None:
+        return _freeze_inside(layout, keep)
     slots: list = []
-    tree = _node(layout, slots)
+    tree = _node(layout, slots, keep)
     return StaticTree(tree=tree, children=slots)
+
+
+def callback_ids(callback_list) -> frozenset:
+    """Every component id a callback reads or writes (Dash's ``app._callback_list``), as Dash writes it (a
+    pattern-matching id as its JSON text, which ``SAFE_ID`` never matches anyway)."""
+    out = set()
+    for spec in callback_list:
+        output = spec.get("output", "")
+        parts = output.strip(".").split("...") if output.startswith("..") else [output]
+        out.update(part.rsplit(".", 1)[0] for part in parts if part)
+        for dep in [*spec.get("inputs", []), *spec.get("state", [])]:
+            dep_id = dep.get("id")
+            out.add(dep_id if isinstance(dep_id, str) else json.dumps(dep_id, sort_keys=True))
+    return frozenset(out)
 
 
 def _thaw_node(node, slots: list):

@@ -196,3 +196,26 @@ def test_fpg007_the_first_chart_is_drawn_before_what_follows_it(live_server, pag
         expect(page.locator("#main-content table")).to_have_count(kinds.count("Table"))
         # shown because the chart was drawn, not because the wait ran out
         assert page.evaluate("() => window.dashboardCharts.capped") == 0
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path,lang", [("/snapshot", "nb"), ("/snapshot?municipality=3203&lang=en", "en")])
+def test_fpg008_no_location_reports_a_change_when_a_page_opens(live_server, page_factory, path, lang):
+    """Both dcc.Location components arrive holding the address the layout was asked for, so neither reports a
+    change when it mounts: the clientside callback on the address (it writes the page language into
+    #app-lang-sink and <html lang>) does not run on a cold load, which would draw parts of the page again
+    before the first chart; it runs as soon as a control changes the address."""
+    page = page_factory()
+    page.goto(live_server.url + path)
+    page.wait_for_selector("html:not([data-later])", state="attached", timeout=30000)
+    page.locator(".dash-graph .main-svg").first.wait_for(timeout=30000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert page.locator("#app-lang-sink").text_content() == ""
+    assert page.evaluate("() => document.documentElement.lang") == lang  # from the first response
+    year = page.locator("[id='{\"param\":\"year\",\"type\":\"url-param\"}']")
+    other = [v for v in year.evaluate("(s) => [...s.options].filter(o => !o.disabled).map(o => o.value)")
+             if v != year.input_value()][0]
+    year.select_option(other)
+    expect(page.locator("#app-lang-sink")).to_have_text(lang, timeout=20000)
+    assert page.evaluate("() => document.documentElement.lang") == lang

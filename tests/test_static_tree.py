@@ -103,6 +103,8 @@ def test_stt003_the_browser_side_allows_the_same_tags_and_attributes():
 
     assert js_list("TAGS") == static_tree.TAGS
     assert js_list("ATTRIBUTES") == static_tree.ATTRIBUTES
+    safe_id = re.search(r"var SAFE_ID = /(.*?)/;", js)
+    assert safe_id and safe_id.group(1) == f"^{static_tree.SAFE_ID.pattern}$"
     assert "dangerouslySetInnerHTML" not in js and "innerHTML" not in js
 
 
@@ -162,6 +164,8 @@ def test_stt005_a_crafted_tree_draws_text_and_allowed_attributes_only(live_serve
          ["a", {"href": "/data?year=2024"}, "own"],
          ["iframe", {"src": "https://evil.example/"}],
          ["span", {"style": "color: red", "title": {"toString": "x"}}, 42],
+         ["p", {"id": "own-id"}, "id"], ["p", {"id": "Plotly"}, "global"], ["p", {"id": "__proto__"}, "proto"],
+         ["p", {"id": ["a-b"]}, "list"],
          {"$": 0}, {"$": 7}],
     ]
     html_out = page.evaluate("""(tree) => {
@@ -179,6 +183,9 @@ def test_stt005_a_crafted_tree_draws_text_and_allowed_attributes_only(live_serve
     assert '<a href="/data?year=2024">own</a>' in html_out
     assert "<a>js</a>" in html_out and "<a>protocol-relative</a>" in html_out
     assert "<span>42</span>" in html_out and "slot text" in html_out
+    # an id only as lower-case words joined by hyphens: never one a script could take for a global
+    assert '<p id="own-id">id</p>' in html_out
+    assert "<p>global</p>" in html_out and "<p>proto</p>" in html_out and "<p>list</p>" in html_out
 
 
 def test_stt006_a_layout_it_cannot_write_as_data_goes_out_as_html_components():
@@ -243,3 +250,63 @@ def test_stt008_every_chart_page_sends_its_lower_part_in_later(make_app, path):
     assert '"type": "Later"' in text, path
     # the first Graph in the page comes before every Later
     assert text.index('"type": "Graph"') < text.index('"type": "Later"'), path
+
+
+def test_stt009_an_id_no_callback_uses_goes_out_as_markup():
+    """With the ids the callbacks use known, an element whose id nothing but the page reads (an aria target, a
+    heading) is drawn from the tree with its id; a callback's id, an id that could name a JavaScript global and a
+    pattern-matching id stay Dash components. Written back out it is the same element."""
+    keep = frozenset({"app-lang-sink"})
+    tree = html.Div([
+        html.H2("Tittel", id="section-title"),
+        html.P("Setning", id="wheel-sentence", className="chart-sentence"),
+        html.Div(id="app-lang-sink", hidden=True),
+        html.Div("global", id="Plotly"), html.Div("ett ord", id="banner"), html.Div("understrek", id="_pages_x"),
+        html.Div("stor bokstav", id="Wheel-x"), html.Div("mønster", id={"type": "row", "index": 1}),
+    ])
+    out = freeze(tree, keep)
+    assert isinstance(out, StaticTree)
+    assert out.tree[2] == ["h2", {"id": "section-title"}, "Tittel"]
+    assert out.tree[3] == ["p", {"id": "wheel-sentence", "className": "chart-sentence"}, "Setning"]
+    kept = [getattr(s, "id", None) for s in out.children]
+    assert kept == ["app-lang-sink", "Plotly", "banner", "_pages_x", "Wheel-x", {"type": "row", "index": 1}]
+    back = thaw(json.loads(json.dumps(out, default=lambda c: c.to_plotly_json())))
+    assert back["props"]["children"][1] == {"namespace": "dash_html_components", "type": "P",
+                                            "props": {"id": "wheel-sentence", "className": "chart-sentence",
+                                                      "children": "Setning"}}
+    # without the callbacks' ids every element with an id stays a Dash component, as before
+    assert [getattr(s, "id", None) for s in freeze(tree).children][:2] == ["section-title", "wheel-sentence"]
+
+
+def _component_ids(node) -> set:
+    """The string ids of the Dash components in layout JSON (not of elements inside a StaticTree's tree)."""
+    found: set = set()
+    if isinstance(node, dict):
+        if "namespace" in node and isinstance(node.get("props", {}).get("id"), str):
+            found.add(node["props"]["id"])
+        for k, v in node.items():
+            if k != "tree":
+                found |= _component_ids(v)
+    elif isinstance(node, list):
+        for v in node:
+            found |= _component_ids(v)
+    return found
+
+
+def test_stt010_the_app_keeps_every_id_its_callbacks_use(make_app):
+    """The ids recorded at start-up hold every input, state and output of every callback, Dash's page router
+    included; a page sent to the browser keeps each of them as a Dash component."""
+    app = make_app()
+    client = app.server.test_client()
+    client.get("/snapshot")  # Dash registers its page callbacks at the first request
+    keep = app.server.config["DASHBOARD_CALLBACK_IDS"]
+    assert static_tree.callback_ids(app._callback_list) <= keep
+    assert {"app-url", "app-url-state", "app-lang-sink", "app-print-sink", "app-print-button", "peers-result",
+            "peers-request", "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"} <= keep
+    for path in PAGES:
+        sent = _layout(client, path)
+        ids_sent = _component_ids(sent)
+        on_page = {i for i in keep if f'"{i}"' in json.dumps(sent)}
+        assert on_page <= ids_sent, (path, on_page - ids_sent)
+        # and the shell's own elements that no callback uses went out as markup
+        assert "app-live-region" not in ids_sent and '"app-live-region"' in json.dumps(sent), path

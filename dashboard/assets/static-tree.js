@@ -12,6 +12,8 @@
     "hrefLang", "target", "rel", "download", "scope", "colSpan", "rowSpan", "headers", "abbr", "dateTime",
     "start", "reversed", "cite"];
   var WILDCARD = /^(aria|data)-[a-z][a-z0-9-]*$/;
+  // an id: lower-case words joined by hyphens, never the name of a JavaScript global (layouts/static_tree.py)
+  var SAFE_ID = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$/;
   var SAFE_HREF = /^(\/(?![\/\\])|#|\?|https?:\/\/|mailto:)[^\s\x00-\x1f\x7f\\]*$/i;
   var tagSet = {}, attrSet = {};
   TAGS.forEach(function (t) { tagSet[t] = true; });
@@ -22,6 +24,10 @@
     if (!attrs || typeof attrs !== "object" || Array.isArray(attrs)) { return out; }
     Object.keys(attrs).forEach(function (k) {
       var v = attrs[k];
+      if (k === "id") {
+        if (typeof v === "string" && SAFE_ID.test(v)) { out.id = v; }
+        return;
+      }
       if (!(attrSet[k] === true || WILDCARD.test(k))) { return; }
       if (k === "href" && !(typeof v === "string" && SAFE_HREF.test(v))) { return; }
       if (k === "style" && (!v || typeof v !== "object" || Array.isArray(v))) { return; }
