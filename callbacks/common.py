@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 
 import dash
@@ -48,7 +50,17 @@ def _static_markup_on() -> bool:
 def markup_format() -> str:
     """How page answers write static markup, for cache keys: answers of either kind never stand in for the
     other (after ``DASHBOARD_STATIC_MARKUP`` changes, or in a shared Redis with older code)."""
-    return FORMAT if _static_markup_on() else "html"
+    if not _static_markup_on():
+        return "html"
+    keep = callback_ids_in_use()
+    # which elements are markup depends on the ids the callbacks use: an answer cached by a release whose
+    # callbacks used other ids is never served for this one (a shared Redis)
+    return FORMAT if keep is None else f"{FORMAT}-{_ids_digest(keep)}"
+
+
+@functools.lru_cache(maxsize=8)
+def _ids_digest(keep: frozenset) -> str:
+    return hashlib.sha256("\n".join(sorted(keep)).encode()).hexdigest()[:10]
 
 
 def callback_ids_in_use():

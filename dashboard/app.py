@@ -32,6 +32,7 @@ TRIM_AFTER_SECONDS = 0.05  # a request at least this long returns freed memory t
 INDEX = """<!DOCTYPE html>
 <html lang="nb">
 <head>
+<meta name="referrer" content="same-origin">
 {%metas%}
 <title>{%title%}</title>
 {%favicon%}
@@ -173,7 +174,7 @@ def json_body():
         return TOO_DEEP
 
 
-PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
+PAGES_OUTPUT = first_page.ROUTER_OUTPUT
 PAGES_OUTPUT_BYTES = PAGES_OUTPUT.encode()
 MEMO_MAX_BYTES = 8 * 1024 * 1024  # larger answers (whole-data exports) are rebuilt each time
 
@@ -308,9 +309,12 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
 
     def layout():  # per layout request: the requested page is drawn into it (dashboard/first_page.py)
         container, address = first_page.page_container(app), first_page.address()
-        # the address the layout was asked for: the Location reports no change when it mounts, so no
-        # callback on it runs and nothing is drawn again before the first chart
-        where = {} if address is None else dict(zip(("href", "pathname", "search"), address), hash="")
+        # the query string the layout was asked for: the Location reports no change of it when it mounts, so
+        # the callbacks on it do not run and nothing is drawn again before the first chart. Only the query:
+        # a Location trusts every value it is given, and the path and #fragment it reads from the browser
+        # stay right even when a proxy or the browser cuts the Referer down (the URL controls read the query
+        # from the browser too: dashboard/assets/clientside.js urlControls)
+        where = {} if address is None else {"search": address[2]}
         shell = html.Div([
             dcc.Location(id=ids.URL, refresh="callback-nav", **where),
             html.Div(id=ids.LANG_SINK, hidden=True),

@@ -24,7 +24,21 @@ from flask import has_request_context, request
 
 # the ids of dash.page_container's parts (dash/dash.py): the router's inputs and outputs
 LOCATION, CONTENT, STORE, DUMMY = "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"
+ROUTER_OUTPUT = f"..{CONTENT}.children...{STORE}.data.."  # the router callback's outputs, as Dash names them
 MAX_REFERRER = 4096
+
+
+def router_request(pathname, search) -> dict:
+    """The body Dash's renderer posts to ``/_dash-update-component`` when the router draws a page (in-app
+    navigation): the address's path and query string as the Location reports them."""
+    return {
+        "output": ROUTER_OUTPUT,
+        "outputs": [{"id": CONTENT, "property": "children"}, {"id": STORE, "property": "data"}],
+        "inputs": [{"id": LOCATION, "property": "pathname", "value": pathname},
+                   {"id": LOCATION, "property": "search", "value": search}],
+        "state": [],
+        "changedPropIds": [f"{LOCATION}.pathname"],
+    }
 
 
 def address() -> tuple[str, str, str] | None:

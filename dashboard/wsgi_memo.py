@@ -28,10 +28,11 @@ from collections import OrderedDict
 
 from dash.fingerprint import check_fingerprint
 
+from dashboard.first_page import ROUTER_OUTPUT
 from dashboard.security import STATIC_PREFIXES  # Dash's scripts, our assets and vendored files
 from data.repository import DataUnavailable, Repository
 
-PAGES_OUTPUT = b".._pages_content.children..._pages_store.data.."
+PAGES_OUTPUT = ROUTER_OUTPUT.encode()
 CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
 ASSET_STAMP = re.compile(r"m=[0-9]+(\.[0-9]+)?")  # the ?m=<modification time> Dash adds to /assets/ addresses
 MAX_BODY = 64 * 1024  # a page callback's body is well under 1 KB; bigger ones are not memoised here

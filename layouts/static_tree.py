@@ -246,16 +246,21 @@ def freeze(layout, keep: frozenset | None = None):
 
 
 def callback_ids(callback_list) -> frozenset:
-    """Every component id a callback reads or writes (Dash's ``app._callback_list``), as Dash writes it (a
+    """Every component id a callback reads or writes (Dash's ``app._callback_list``: outputs, inputs, state,
+    the outputs a ``running=`` sets and a background callback's cancel inputs), as Dash writes it (a
     pattern-matching id as its JSON text, which ``SAFE_ID`` never matches anyway)."""
     out = set()
     for spec in callback_list:
         output = spec.get("output", "")
         parts = output.strip(".").split("...") if output.startswith("..") else [output]
         out.update(part.rsplit(".", 1)[0] for part in parts if part)
-        for dep in [*spec.get("inputs", []), *spec.get("state", [])]:
+        for dep in [*spec.get("inputs", []), *spec.get("state", []),
+                    *(spec.get("background") or {}).get("cancel", [])]:
             dep_id = dep.get("id")
             out.add(dep_id if isinstance(dep_id, str) else json.dumps(dep_id, sort_keys=True))
+        # running=[(Output(id, prop), on, off)]: {"running": {"id.prop": on}, "runningOff": {...}}
+        for props in (spec.get("running") or {}).values():
+            out.update(str(key).rsplit(".", 1)[0] for key in (props or {}))
     return frozenset(out)
 
 

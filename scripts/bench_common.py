@@ -22,7 +22,6 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
 NATIONAL = Path(os.environ.get("BENCH_NATIONAL_DIR", Path(tempfile.gettempdir()) / "asker-u4ssc-national"))
 CACHE = Path(tempfile.gettempdir()) / "asker-u4ssc-bench-cache"
-PAGES = ".._pages_content.children..._pages_store.data.."
 FIGURES: list[dict] = []
 
 
@@ -120,13 +119,9 @@ def peer_figures(port: int, n: int = 40) -> None:
 
 
 def pages_body(path: str, search: str) -> bytes:
-    return json.dumps({
-        "output": PAGES,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "state": [], "changedPropIds": ["_pages_location.pathname"],
-    }).encode()
+    from dashboard.first_page import router_request
+
+    return json.dumps(router_request(path, search)).encode()
 
 
 def request(conn: http.client.HTTPConnection, method: str, path: str, body: bytes | None = None,

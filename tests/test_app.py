@@ -141,12 +141,9 @@ def test_app009_security_headers_on_every_kind_of_response(make_app, data_dir):
 
 def test_app010_callback_errors_give_400_without_details(client):
     client.get("/")
-    pages = ".._pages_content.children..._pages_store.data.."
-    bad = {"output": pages, "outputs": [{"id": "_pages_content", "property": "children"},
-                                        {"id": "_pages_store", "property": "data"}],
-           "inputs": [{"id": "_pages_location", "property": "pathname", "value": {"deep": ["x"]}},
-                      {"id": "_pages_location", "property": "search", "value": 12}],
-           "state": "not a list", "changedPropIds": []}
+    from dashboard.first_page import router_request
+
+    bad = dict(router_request({"deep": ["x"]}, 12), state="not a list", changedPropIds=[])
     r = client.post("/_dash-update-component", data=json.dumps(bad), content_type="application/json")
     assert r.status_code in (200, 204, 400)
     assert b"Traceback" not in r.data and b".py" not in r.data

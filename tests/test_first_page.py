@@ -9,7 +9,9 @@ import urllib.request
 import pytest
 from playwright.sync_api import expect
 
+from dashboard.first_page import router_request
 from layouts.static_tree import thaw
+from tests.conftest import LiveServer
 from tests.layout_json import components
 
 
@@ -29,12 +31,7 @@ def _content(layout: dict):
 
 
 def _router(client, path: str, search: str):
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": search}],
-            "state": [], "changedPropIds": ["_pages_location.pathname"]}
-    r = client.post("/_dash-update-component", json=body)
+    r = client.post("/_dash-update-component", json=router_request(path, search))
     assert r.status_code == 200
     return thaw(r.get_json()["response"]["_pages_content"]["children"])
 
@@ -219,3 +216,33 @@ def test_fpg008_no_location_reports_a_change_when_a_page_opens(live_server, page
     year.select_option(other)
     expect(page.locator("#app-lang-sink")).to_have_text(lang, timeout=20000)
     assert page.evaluate("() => document.documentElement.lang") == lang
+
+
+@pytest.mark.browser
+def test_fpg009_a_proxy_that_cuts_the_referer_down_does_not_change_the_page(make_app, page_factory):
+    """The layout request names its page in the Referer. A proxy in front that sets a stricter
+    Referrer-Policy (here `origin`: the Referer cut down to the site's address) would have the first layout
+    draw the home page for every address; the index page's own <meta name="referrer" content="same-origin">
+    keeps the full address on requests to the site itself. A control change then keeps the path, the
+    language and the #fragment."""
+    app = make_app()
+    inner = app.server.wsgi_app
+
+    def origin_only(environ, start_response):
+        def start(status, headers, exc_info=None):
+            kept = [(k, v) for k, v in headers if k.lower() != "referrer-policy"]
+            return start_response(status, [*kept, ("Referrer-Policy", "origin")], exc_info)
+        return inner(environ, start)
+
+    app.server.wsgi_app = origin_only
+    with LiveServer(app) as srv:
+        page = page_factory()
+        page.goto(srv.url + "/snapshot?municipality=3203&lang=en#wheel-heading")
+        expect(page.locator("#main-content h1")).to_have_text("Asker: U4SSC results 2023", timeout=20000)
+        page.locator(".dash-graph .main-svg").first.wait_for(timeout=20000)
+        year = page.locator("[id='{\"param\":\"year\",\"type\":\"url-param\"}']")
+        year.select_option("2022")
+        expect(page.locator("#main-content h1")).to_have_text("Asker: U4SSC results 2022", timeout=20000)
+        url = page.evaluate("() => location.pathname + location.search + location.hash")
+        assert url.startswith("/snapshot?") and url.endswith("#wheel-heading"), url
+        assert "lang=en" in url and "municipality=3203" in url and "year=2022" in url, url

@@ -13,9 +13,8 @@ import urllib.request
 
 import pytest
 
+from dashboard.first_page import router_request
 from tests.conftest import ROOT
-
-PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
 
 
 def free_port() -> int:
@@ -65,14 +64,7 @@ def redis_url():
 
 
 def page_body(path: str, search: str) -> bytes:
-    return json.dumps({
-        "output": PAGES_OUTPUT,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "state": [],
-        "changedPropIds": ["_pages_location.pathname"],
-    }).encode()
+    return json.dumps(router_request(path, search)).encode()
 
 
 def post(base: str, body: bytes) -> bytes:

@@ -83,11 +83,9 @@ def test_scl004_sentences_agree_with_their_tables_on_the_full_national_data(nati
 def test_scl005_compare_never_builds_a_national_matrix(national):
     import json
 
-    body = {"output": ".._pages_content.children..._pages_store.data..", "outputs": [{"id": "_pages_content", "property": "children"},
-                                                               {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/compare"},
-                       {"id": "_pages_location", "property": "search", "value": "?dimension=EC,EN,SC&lang=en"}],
-            "state": [], "changedPropIds": ["_pages_location.pathname"]}
+    from dashboard.first_page import router_request
+
+    body = router_request("/compare", "?dimension=EC,EN,SC&lang=en")
     r = national.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert r.status_code == 200
     text = r.get_data(as_text=True)

@@ -303,9 +303,12 @@ def test_stt010_the_app_keeps_every_id_its_callbacks_use(make_app):
     assert static_tree.callback_ids(app._callback_list) <= keep
     assert {"app-url", "app-url-state", "app-lang-sink", "app-print-sink", "app-print-button", "peers-result",
             "peers-request", "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"} <= keep
-    for path in PAGES:
+    for path in [*PAGES, "/about", "/indicators", "/challenges", "/no-such-page"]:
         sent = _layout(client, path)
         ids_sent = _component_ids(sent)
+        # every id once on the page, in a tree or on a component (Dash's own duplicate check sees only these)
+        every = re.findall(r'"id": "([^"]+)"', json.dumps(sent))
+        assert len(every) == len(set(every)), (path, sorted(i for i in set(every) if every.count(i) > 1))
         on_page = {i for i in keep if f'"{i}"' in json.dumps(sent)}
         assert on_page <= ids_sent, (path, on_page - ids_sent)
         # and the shell's own elements that no callback uses went out as markup

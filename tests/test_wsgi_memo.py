@@ -5,16 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 
-PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
+from dashboard.first_page import router_request
 
 
 def page_body(path: str, search: str) -> str:
-    return json.dumps({
-        "output": PAGES_OUTPUT,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                   {"id": "_pages_location", "property": "search", "value": search}],
-        "state": [], "changedPropIds": ["_pages_location.pathname"]})
+    return json.dumps(router_request(path, search))
 
 
 def counted(app):

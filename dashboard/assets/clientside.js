@@ -126,13 +126,16 @@
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     dashboard: {
       nextSearch: nextSearch,
-      // A url-param control changed: write the query string (the page is then drawn from the URL).
+      // A url-param control changed: write the query string (the page is then drawn from the URL). The
+      // current query string is read from the browser, not from the Location's state, which holds what the
+      // layout request's Referer said when the page opened (a proxy or browser may cut that down).
       urlControls: function (values, shown, search) {
         var dc = window.dash_clientside;
         var ctx = dc.callback_context;
         var inputs = ctx && ctx.inputs_list && ctx.inputs_list[0] ? ctx.inputs_list[0] : [];
-        var next = nextSearch(search, inputs, shown);
-        return next === null || next === (search || "") ? dc.no_update : next;
+        var current = window.location ? window.location.search : search;
+        var next = nextSearch(current, inputs, shown);
+        return next === null || next === (current || "") ? dc.no_update : next;
       },
       // Keep <html lang> in step with ?lang= after client-side navigation.
       setLang: function (search) {
