@@ -303,9 +303,18 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
 
     callbacks.register_all(app, repo)
     # the ids a callback reads or writes stay Dash components; an element with any other id can go out as
-    # static markup (layouts/static_tree.py). Dash's page router registers its own at the first request.
-    server.config["DASHBOARD_CALLBACK_IDS"] = static_tree.callback_ids(app._callback_list) | {
-        first_page.LOCATION, first_page.CONTENT, first_page.STORE, first_page.DUMMY}
+    # static markup (layouts/static_tree.py). Dash registers some callbacks (its page router's) only at the
+    # first request: the ids are read again then, before any page is drawn.
+    router_ids = {first_page.LOCATION, first_page.CONTENT, first_page.STORE, first_page.DUMMY}
+    server.config["DASHBOARD_CALLBACK_IDS"] = static_tree.callback_ids(app._callback_list) | router_ids
+    read_again = []
+
+    def _every_callback_id() -> None:
+        if not read_again:  # Dash's own first-request hook, registered before this one, has run
+            server.config["DASHBOARD_CALLBACK_IDS"] = static_tree.callback_ids(app._callback_list) | router_ids
+            read_again.append(True)
+
+    server.before_request(_every_callback_id)
 
     def layout():  # per layout request: the requested page is drawn into it (dashboard/first_page.py)
         container, address = first_page.page_container(app), first_page.address()

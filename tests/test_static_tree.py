@@ -301,6 +301,13 @@ def test_stt010_the_app_keeps_every_id_its_callbacks_use(make_app):
     client.get("/snapshot")  # Dash registers its page callbacks at the first request
     keep = app.server.config["DASHBOARD_CALLBACK_IDS"]
     assert static_tree.callback_ids(app._callback_list) <= keep
+    # a callback that joins Dash's list only at the first request (as its page router's do) is read too
+    late = make_app()
+    late._callback_list.append({"output": "late-target.children", "state": [],
+                                "inputs": [{"id": "late-source", "property": "value"}]})
+    assert "late-target" not in late.server.config["DASHBOARD_CALLBACK_IDS"]
+    late.server.test_client().get("/about")
+    assert {"late-target", "late-source"} <= late.server.config["DASHBOARD_CALLBACK_IDS"]
     assert {"app-url", "app-url-state", "app-lang-sink", "app-print-sink", "app-print-button", "peers-result",
             "peers-request", "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"} <= keep
     for path in [*PAGES, "/about", "/indicators", "/challenges", "/no-such-page"]:
