@@ -317,7 +317,8 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     server.before_request(_every_callback_id)
 
     def layout():  # per layout request: the requested page is drawn into it (dashboard/first_page.py)
-        container, address = first_page.page_container(app), first_page.address()
+        address = first_page.address()
+        container = first_page.page_container(app, address)
         # the query string the layout was asked for: the Location reports no change of it when it mounts, so
         # the callbacks on it do not run and nothing is drawn again before the first chart. Only the query:
         # a Location trusts every value it is given, and the path and #fragment it reads from the browser

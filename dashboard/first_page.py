@@ -70,13 +70,12 @@ def _page_for(app: dash.Dash, pathname: str, search: str):
     return layout, title
 
 
-def page_container(app: dash.Dash) -> html.Div:
-    """``dash.page_container``, with the requested page drawn in it when the layout request names one."""
-    address_ = address()
-    drawn = _page_for(app, address_[1], address_[2]) if address_ else None
+def page_container(app: dash.Dash, where: tuple[str, str, str] | None) -> html.Div:
+    """``dash.page_container``, with the page at ``where`` (``address()``) drawn in it when there is one."""
+    drawn = _page_for(app, where[1], where[2]) if where else None
     if drawn is None:
         return dash.page_container
-    href, pathname, search = address_
+    href, pathname, search = where
     layout, title = drawn
     return html.Div([
         dcc.Location(id=LOCATION, refresh="callback-nav", href=href, pathname=pathname, search=search, hash=""),

@@ -133,7 +133,7 @@
         var dc = window.dash_clientside;
         var ctx = dc.callback_context;
         var inputs = ctx && ctx.inputs_list && ctx.inputs_list[0] ? ctx.inputs_list[0] : [];
-        var current = window.location ? window.location.search : search;
+        var current = window.location.search;
         var next = nextSearch(current, inputs, shown);
         return next === null || next === (current || "") ? dc.no_update : next;
       },
