@@ -143,6 +143,12 @@ def test_stt004_the_page_in_the_browser_is_the_same_element_for_element(make_app
             page.wait_for_load_state("networkidle")
             if page.locator(".js-plotly-plot").count() or "data" not in path:
                 page.locator(".main-svg").first.wait_for()
+            # the whole page, the part after the first chart and /compare's peer search (its own callback,
+            # started once that part is drawn) included, before the two are compared
+            page.wait_for_selector("html:not([data-later])", state="attached", timeout=20000)
+            page.wait_for_function("() => !document.querySelector('#peers-result')"
+                                   " || document.querySelector('#peers-sentence')", timeout=20000)
+            page.wait_for_load_state("networkidle")
             # the print footer names the page's own address: the two servers differ only in their port
             doms.append(page.evaluate(CANONICAL_DOM, "#react-entry-point").replace(srv.url, "http://server"))
     assert doms[0] == doms[1]
