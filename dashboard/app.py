@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import re
 import time
@@ -20,7 +21,7 @@ from data import data_dir_kind
 from data.repository import DataUnavailable, Repository
 from layouts import ids, static_tree
 
-from . import first_page, security
+from . import first_page, first_paint, security
 from .api import give_back_memory
 from .settings import Settings
 from .warm import WarmUp
@@ -53,9 +54,11 @@ VENDOR = resources.files("dashboard") / "vendor"  # built from npm by `make plot
 BOOTSTRAP_CSS = VENDOR / "bootstrap.min.css"  # Bootstrap 5.3.8 with only the rules the markup uses
 PLOTLY_BUNDLE = VENDOR / "plotly-partial.min.js"  # plotly.js with only the trace types the figures draw
 REGENERATOR_JS = VENDOR / "regenerator-runtime.min.js"  # what Dash's scripts need of the Babel polyfill
+FIRST_PAINT_JS = resources.files("dashboard") / "early" / "first-paint.js"  # draws a first screen's chart
 # the address each file is served at: vendor/<stem>-<digest>.<ext>, so a new build gets a new address and
 # browsers may keep each one a year
-VENDOR_STEMS = {"plotly": PLOTLY_BUNDLE, "bootstrap": BOOTSTRAP_CSS, "regenerator-runtime": REGENERATOR_JS}
+VENDOR_STEMS = {"plotly": PLOTLY_BUNDLE, "bootstrap": BOOTSTRAP_CSS, "regenerator-runtime": REGENERATOR_JS,
+                "first-paint": FIRST_PAINT_JS}
 
 
 @functools.cache
@@ -92,6 +95,7 @@ UNUSED_BUNDLE = re.compile(r'<script src="[^"]*/dash_table/bundle[^"]*"></script
 # Dash's first script is the whole Babel polyfill (core-js 2, 34 KB gzip, 100-140 ms to evaluate on a cold page);
 # every browser the dashboard supports has what it fills in, and Dash's scripts need only its regenerator
 POLYFILL = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+DASH_SCRIPTS = "dash-scripts"  # the template that holds Dash's scripts on a page with a first screen
 DCC_SHARED = re.compile(r'<script src="[^"]*/dcc/dash_core_components-shared[^"]*"></script>')
 
 
@@ -124,22 +128,67 @@ def _install_index_hints(app: Dash) -> None:
 
     regenerator = f'<script src="{prefix}{vendor_url("regenerator-runtime")}"></script>'
 
+    first_paint_js = f'<script src="{prefix}{vendor_url("first-paint")}"></script>'
+
     def interpolate_index(**parts):
         parts["scripts"] = POLYFILL.sub(regenerator, UNUSED_BUNDLE.sub("", parts["scripts"]), count=1)
         parts["css"] += named + data_hints
+        screen = None
         if CHART_PATHS.match(request.path):
             parts["css"] += hints
             parts["scripts"] = DCC_SHARED.sub(lambda m: m.group(0) + "\n" + graph_chunk, parts["scripts"], count=1)
+            screen = _first_screen(app)
         status, title = _index_meta()
         g.index_status = status
         parts["title"] = escape(title)
+        if screen is not None and status == 200:
+            # the page down to its first chart, drawn by plotly.js before Dash starts: Dash's scripts wait in a
+            # template (not fetched, not run) until first-paint.js has drawn the chart, then load in order
+            parts["app_entry"] += (screen + f'\n<script src="{bundle}"></script>\n' + first_paint_js)
+            parts["scripts"] = f'<template id="{DASH_SCRIPTS}">\n' + parts["scripts"]
+            parts["renderer"] += "\n</template>"
         page = plain(**parts)
         if security.wants_lang(request) == "en":  # <html lang> follows the page's language from the first byte
             page = page.replace('<html lang="nb">', '<html lang="en">', 1)
+        if screen is not None and status == 200:
+            page = page.replace("<html ", "<html data-first-paint ", 1)
         return page
 
     app.interpolate_index = interpolate_index
     _hide_versions(app)
+
+
+def _first_screen(app: Dash) -> str | None:
+    """The first screen of the chart page the index request names (dashboard/first_paint.py), as HTML, or None.
+
+    Drawn from the same layout the page's layout request gets, and kept in the repository's cache under the
+    same parts as a memoised page: path and query, data version, scheme, host and date (the print view's
+    link and date are on it), and the markup format."""
+    import datetime as dt
+
+    import plotly.io as pio
+
+    server = app.server
+    if not server.config["DASHBOARD_SETTINGS"].first_screen:
+        return None
+    repo = server.config["DASHBOARD_REPO"]
+    try:
+        fp = repo.snapshot().fingerprint
+    except DataUnavailable:
+        return None
+    key = ("first-screen", request.full_path, fp, request.scheme, request.host, dt.date.today().isoformat(),
+           markup_format())
+    hit = repo.cache.get(key)
+    if hit is not None:
+        return hit or None
+    address = (request.base_url + (f"?{request.query_string.decode('latin-1')}" if request.query_string else ""),
+               request.path, f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
+    drawn = first_paint.first_screen(json.loads(pio.json.to_json_plotly(server.config["DASHBOARD_LAYOUT_AT"](address))))
+    html_text = "" if drawn is None else (
+        f'\n<div id="first-paint" class="first-paint" inert>{drawn[0]}</div>'
+        f'\n<script type="application/json" id="first-paint-figure">{first_paint.script_json(drawn[1])}</script>')
+    repo.cache.set(key, html_text)
+    return html_text or None
 
 
 VERSION_KEYS = ("dash_version", "python_version", "dash_version_url", "ddk_version", "plotly_version")
@@ -317,7 +366,9 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     server.before_request(_every_callback_id)
 
     def layout():  # per layout request: the requested page is drawn into it (dashboard/first_page.py)
-        address = first_page.address()
+        return layout_at(first_page.address())
+
+    def layout_at(address):
         container = first_page.page_container(app, address)
         # the query string the layout was asked for: the Location reports no change of it when it mounts, so
         # the callbacks on it do not run and nothing is drawn again before the first chart. Only the query:
@@ -335,6 +386,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
         return static_tree.freeze(shell, server.config["DASHBOARD_CALLBACK_IDS"]) if settings.static_markup else shell
 
     app.layout = layout
+    server.config["DASHBOARD_LAYOUT_AT"] = layout_at  # the first screen of a chart page (dashboard/first_paint.py)
     first_page.quiet_title_on_load(app)
 
     from .api import create_blueprint

@@ -34,6 +34,8 @@ class Settings:
     hsts: bool = False
     # static markup as one StaticTree component per subtree (layouts/static_tree.py); off draws html components
     static_markup: bool = True
+    # a chart page's index carries its first screen, drawn before Dash starts (dashboard/first_paint.py)
+    first_screen: bool = True
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> Settings:
@@ -55,6 +57,8 @@ class Settings:
             kw["hsts"] = _bool(e["DASHBOARD_HSTS"])
         if e.get("DASHBOARD_STATIC_MARKUP"):
             kw["static_markup"] = _bool(e["DASHBOARD_STATIC_MARKUP"])
+        if e.get("DASHBOARD_FIRST_SCREEN"):
+            kw["first_screen"] = _bool(e["DASHBOARD_FIRST_SCREEN"])
         if e.get("DASHBOARD_MAX_IMPORT_BYTES"):
             kw["max_import_bytes"] = int(e["DASHBOARD_MAX_IMPORT_BYTES"])
         if e.get("DASHBOARD_MAX_IMPORT_ROWS"):

@@ -88,7 +88,7 @@ def main() -> int:
                 for width in [int(w) for w in args.widths.split(",")]:
                     page = browser.new_page(viewport={"width": width, "height": 900 if width > 600 else 844})
                     resp = page.goto(f"http://127.0.0.1:{port}{url}", wait_until="networkidle")
-                    page.wait_for_selector("html:not([data-later])", state="attached")  # the page's lower part
+                    page.wait_for_selector("html:not([data-later]):not([data-first-paint])", state="attached")  # the page's lower part
                     page.wait_for_timeout(600)
                     name = re.sub(r"[^a-z0-9]+", "_", url.lower()).strip("_") or "home"
                     png = out / f"{name}_{width}.png"

@@ -28,7 +28,7 @@ def open_page(page_factory, url, width=1280):
     page.goto(url)
     page.wait_for_selector("#main-content h1", timeout=20000)
     # the part after the first chart is built once that chart is drawn (layouts/static_tree.Later)
-    page.wait_for_selector("html:not([data-later])", state="attached", timeout=20000)
+    page.wait_for_selector("html:not([data-later]):not([data-first-paint])", state="attached", timeout=20000)
     graphs = page.locator(".dash-graph").count()
     for i in range(graphs):
         page.locator(".dash-graph").nth(i).locator(".main-svg").first.wait_for(timeout=20000)

@@ -145,7 +145,7 @@ def test_stt004_the_page_in_the_browser_is_the_same_element_for_element(make_app
                 page.locator(".main-svg").first.wait_for()
             # the whole page, the part after the first chart and /compare's peer search (its own callback,
             # started once that part is drawn) included, before the two are compared
-            page.wait_for_selector("html:not([data-later])", state="attached", timeout=20000)
+            page.wait_for_selector("html:not([data-later]):not([data-first-paint])", state="attached", timeout=20000)
             page.wait_for_function("() => !document.querySelector('#peers-result')"
                                    " || document.querySelector('#peers-sentence')", timeout=20000)
             page.wait_for_load_state("networkidle")

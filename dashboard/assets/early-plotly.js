@@ -28,11 +28,23 @@
 //
 // The part of a page after its first chart (layouts/static_tree.py Later) is
 // built once that chart is on screen: window.dashboardCharts tells it when.
+//
+// A chart page's index carries its first screen (dashboard/first_paint.py) and
+// loads plotly.js itself, before Dash's scripts: this script then finds
+// plotly.js already run and takes it as it is. The first screen is taken
+// away as soon as Dash's own copy of the page has drawn a chart (before the
+// browser paints, so the two change places in one frame), or when plotly.js
+// cannot be loaded.
 (function () {
   var named = document.querySelector('meta[name="plotly-js"]');
-  if (!named || window.Plotly) { return; }
+  var loaded = window.Plotly && typeof window.Plotly.react === "function" && window.Plotly.version;
+  if (!named || (window.Plotly && !loaded)) { return; }
   var src = named.getAttribute("content");
   var ready = null;
+
+  function firstScreenDone() {
+    if (window.dashboardFirstScreen) { window.dashboardFirstScreen.done(); }
+  }
 
   function closedWhileDrawn(react) {
     return function () {
@@ -73,6 +85,7 @@
   }
 
   function drawn() {
+    firstScreenDone();
     charts.lastDraw = performance.now();
     if (charts.waiting.length) { afterPaintDo(release); }
   }
@@ -144,6 +157,7 @@
         script.onload = function () { resolve(pace(window.Plotly)); };
         script.onerror = function () {
           ready = null;
+          firstScreenDone();
           release();  // no chart will be drawn: what waits for one is drawn now
           reject(new Error("plotly.js could not be loaded"));
         };
@@ -155,6 +169,10 @@
     return ready;
   }
 
+  if (loaded) {
+    ready = Promise.resolve(pace(window.Plotly));
+    return;
+  }
   window.Plotly = {then: function (done, failed) { return load().then(done, failed); }};
   if (document.querySelector('link[rel="preload"][as="script"][href="' + src + '"]')) { load(); }
 })();
