@@ -63,9 +63,10 @@ def main() -> int:
     if os.environ.get("BENCH_ONLY") == "browser":  # the browser figures alone, into bench/results-browser.json
         floor_dir = Path(tempfile.mkdtemp())
         with Server("dashboard.wsgi:server", {}) as muni, \
-                Server("scripts.bench_floor:server", {"BENCH_FLOOR_DIR": str(floor_dir)}) as floor:
+                Server("scripts.bench_floor:server", {"BENCH_FLOOR_DIR": str(floor_dir)}) as floor, \
+                Server("dashboard.wsgi:server", {"DASHBOARD_FIRST_SCREEN": "0"}) as plain:
             print("browser", flush=True)
-            browser_figures(muni.port, floor.port)
+            browser_figures(muni.port, floor.port, plain.port)
         shutil.rmtree(floor_dir, ignore_errors=True)
         return report(out_dir / "results-browser.json")
     if not (NATIONAL / "observations.csv").exists():
@@ -180,7 +181,8 @@ def main() -> int:
             print("peer finder", flush=True)
             peer_figures(nat.port)
             print("browser", flush=True)
-            browser_figures(muni.port, floor.port)
+            with Server("dashboard.wsgi:server", {"DASHBOARD_FIRST_SCREEN": "0"}) as plain:
+                browser_figures(muni.port, floor.port, plain.port)
 
     print("memory at national scale", flush=True)
     with Server("dashboard.wsgi:server", {"DASHBOARD_DATA_DIR": str(NATIONAL)}, workers=2) as nat2:

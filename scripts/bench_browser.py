@@ -22,14 +22,26 @@ new MutationObserver((records, observer) => {
   observer.disconnect();
   requestAnimationFrame(() => { window.__chartOnScreen = performance.now(); });
 }).observe(document, {subtree: true, childList: true});
+// Dash's own page in place, its controls live: its first chart drawn and no first screen in front of it
+// (dashboard/first_paint.py); on a page without a first screen, the same frame as the chart on screen
+new MutationObserver((records, observer) => {
+  const dash = document.getElementById('react-entry-point');
+  if (!dash || !dash.querySelector('.main-svg') || document.documentElement.hasAttribute('data-first-paint')) {
+    return;
+  }
+  observer.disconnect();
+  requestAnimationFrame(() => { window.__dashLive = performance.now(); });
+}).observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-first-paint']});
 """
 FAST_4G = {"offline": False, "latency": 170, "downloadThroughput": 9e6 / 8, "uploadThroughput": 9e6 / 8}
 
 
-def browser_figures(dash_port: int, floor_port: int) -> None:
+def browser_figures(dash_port: int, floor_port: int, plain_port: int | None = None) -> None:
     """Every chart page's first chart on a cold profile against two floors loaded alternately in the same run:
     a bare page with the stock plotly.js and a bare page with the dashboard's own plotly.js; bytes cold and
-    warm; the same on a Fast 4G link and with 4x CPU slowdown; a control change to the redrawn chart."""
+    warm; the same on a Fast 4G link and with 4x CPU slowdown; a control change to the redrawn chart.
+    ``plain_port``: the dashboard without its first screen (DASHBOARD_FIRST_SCREEN=0), loaded alternately
+    with the rest: when Dash's own page is in place with and without one."""
     from playwright.sync_api import sync_playwright
 
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -41,7 +53,7 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=exe, args=flags)
 
-        def visit(url: str, network: dict | None = None, cpu: float | None = None) -> tuple[float, int, int, float]:
+        def visit(url: str, network: dict | None = None, cpu: float | None = None) -> tuple:
             ctx = browser.new_context(viewport={"width": 1280, "height": 900})  # a cold profile each time
             page = ctx.new_page()
             page.add_init_script(ON_SCREEN_JS)
@@ -59,6 +71,10 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
             took = time.perf_counter() - t0
             page.wait_for_function("() => window.__chartOnScreen !== undefined", timeout=120000)
             on_screen = page.evaluate("() => window.__chartOnScreen") / 1000
+            live = None
+            if f":{dash_port}/" in url or (plain_port and f":{plain_port}/" in url):
+                page.wait_for_function("() => window.__dashLive !== undefined", timeout=120000)
+                live = page.evaluate("() => window.__dashLive") / 1000
             page.wait_for_load_state("networkidle")
             cold = got["bytes"]
             got["bytes"] = 0
@@ -67,14 +83,16 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
             page.wait_for_load_state("networkidle")
             warm = got["bytes"]
             ctx.close()
-            return took, cold, warm, on_screen
+            return took, cold, warm, on_screen, live
 
         def side_by_side_loads(path: str, network=None, cpu=None, n=rounds) -> dict[str, list]:
-            out: dict[str, list] = {"dash": [], "stock": [], "bundle": []}
-            for _ in range(n):  # alternately, so all three see the same machine state
+            out: dict[str, list] = {"dash": [], "stock": [], "bundle": [], "plain": []}
+            for _ in range(n):  # alternately, so all of them see the same machine state
                 out["dash"].append(visit(f"http://127.0.0.1:{dash_port}{path}", network, cpu))
                 for key, url in floors.items():
                     out[key].append(visit(url, network, cpu))
+                if plain_port:
+                    out["plain"].append(visit(f"http://127.0.0.1:{plain_port}{path}", network, cpu))
             return out
 
         # measured against a server that is up, not one still starting: its worker has finished drawing its
@@ -87,6 +105,8 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
             time.sleep(0.1)
         for path in CHART_PAGES:
             visit(f"http://127.0.0.1:{dash_port}{path}")
+            if plain_port:
+                visit(f"http://127.0.0.1:{plain_port}{path}")
         for url in floors.values():
             visit(url)
 
@@ -105,6 +125,14 @@ def browser_figures(dash_port: int, floor_port: int) -> None:
             add(f"  wall clock (Playwright goto to located chart) {wd * 1000:.0f} ms / stock {wst * 1000:.0f} ms", wd / wst,
                 "x", command=how)
             add(f"  wall clock {wd * 1000:.0f} ms / same-bundle floor {wbu * 1000:.0f} ms", wd / wbu, "x", command=how)
+            if r["plain"]:
+                live, plain_live, plain_chart = (statistics.median(x[k] for x in r[key]) for key, k in
+                                                 (("dash", 4), ("plain", 4), ("plain", 3)))
+                add(f"  without the first screen (DASHBOARD_FIRST_SCREEN=0): first chart {plain_chart * 1000:.0f} ms",
+                    plain_chart / bu, "x same-bundle floor", command=how)
+                add(f"  Dash's page in place, controls live: {live * 1000:.0f} ms; without the first screen "
+                    f"{plain_live * 1000:.0f} ms", live / plain_live, "x", command=how + "; the first frame with "
+                    "Dash's own chart drawn and no first screen in front of it")
 
         for path in CHART_PAGES:
             print(f"  {path}", flush=True)

@@ -16,7 +16,9 @@ def focused(page) -> dict:
 
 
 def starts_at_skip_link(page) -> None:
-    """A page loaded by following a link: the first Tab reaches the skip link, as on any web page."""
+    """A page loaded by following a link: the first Tab reaches the skip link, as on any web page. A chart page
+    shows its first screen until Dash's page takes its place (dashboard/first_paint.py): keys act on Dash's page."""
+    page.wait_for_selector("html:not([data-first-paint])", state="attached", timeout=20000)
     page.keyboard.press("Tab")
     assert focused(page)["href"] == "#main-content"
 

@@ -35,6 +35,10 @@
   // that starts the renderer (its text is the one the Content-Security-Policy names by its hash)
   function startDash() {
     var held = document.getElementById("dash-scripts");
+    if (!held && document.readyState === "loading") {  // the rest of the page has not arrived yet
+      document.addEventListener("DOMContentLoaded", startDash);
+      return;
+    }
     if (started || !held || !held.content) { return; }
     started = true;
     var all = Array.prototype.slice.call(held.content.querySelectorAll("script"));
