@@ -78,9 +78,11 @@ def finance_bars(series: list[dict], lang: str, norm: float | None, unit: str, m
             hovertext=[escape_text(f"{s['name']} {x}: {tx}") for x, tx in zip(s["x"], hover_text)], hoverinfo="text",
         ))
     if norm is not None:
-        fig.add_hline(y=norm, line={"color": "#9c1426", "width": 2, "dash": "dash"},
-                      annotation_text=t("finance.norm", lang, norm=fmt_pct(norm, lang, 2)),
-                      annotation_position="top left", annotation_font_color="#9c1426")
+        # named in the legend, not on the line: a label on the line sat over the first bar
+        line = {"color": "#9c1426", "width": 2, "dash": "dash"}
+        fig.add_hline(y=norm, line=line)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=line, hoverinfo="skip",
+                                 name=t("finance.norm", lang, norm=fmt_pct(norm, lang, 2))))
     if merger_year is not None:
         fig.add_vline(x=merger_year - 0.5, line={"color": "#333", "width": 2, "dash": "dot"},
                       annotation_text=t("finance.merger", lang), annotation_position="top")
