@@ -274,8 +274,10 @@ def _graph(w: _Writer, props: dict) -> None:
         raise Unsupported("Graph figure")
     if w.done:
         return
-    w.parts.append('<div class="dash-graph" style="height: 100%;"><div></div>'
-                   '<div class="js-plotly-plot" data-first-paint-chart style="height: 100%; width: 100%;"></div></div>')
+    # the Graph's id, so that Dash's copy of this chart can take the drawn picture over (assets/early-plotly.js)
+    graph_id = props.get("id") if isinstance(props.get("id"), str) else ""
+    w.parts.append(f'<div class="dash-graph" style="height: 100%;"><div></div><div class="js-plotly-plot" '
+                   f'data-first-paint-chart="{_html.escape(graph_id)}" style="height: 100%; width: 100%;"></div></div>')
     w.figure = {"figure": {"data": figure.get("data", []), "layout": figure.get("layout", {})}, "config": config}
 
 

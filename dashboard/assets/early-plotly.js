@@ -46,6 +46,26 @@
     if (window.dashboardFirstScreen) { window.dashboardFirstScreen.done(); }
   }
 
+  // Dash's first draw of the chart the first screen shows: the drawn picture moves into Dash's element and the
+  // first screen goes at once (Dash's page, its controls live, one draw sooner); Dash's own draw follows after
+  // the next paint and replaces the picture in the same task, so no frame is without the chart. Only for the
+  // same Graph (its id), and only once.
+  function takeOverFirstChart(gd) {
+    var screen = window.dashboardFirstScreen;
+    if (!screen || !screen.drawn || screen.taken || !gd || gd.nodeType !== 1 || !gd.isConnected) { return null; }
+    var root = document.getElementById("first-paint");
+    var chart = root && root.querySelector("[data-first-paint-chart]");
+    var graph = gd.parentNode;
+    var name = chart && chart.getAttribute("data-first-paint-chart");
+    if (!name || !graph || graph.id !== name || gd.firstChild) { return null; }
+    var picture = chart.querySelector(".plot-container");
+    if (!picture) { return null; }
+    screen.taken = true;
+    firstScreenDone();
+    gd.appendChild(picture);
+    return picture;
+  }
+
   function closedWhileDrawn(react) {
     return function () {
       var gd = arguments[0];
@@ -122,6 +142,7 @@
       if (!item) { busy = false; return; }
       afterPaint();
       var gd = item.args[0];
+      if (item.picture && item.picture.parentNode) { item.picture.parentNode.removeChild(item.picture); }
       if (gd && gd.nodeType === 1 && !gd.isConnected) { item.resolve(gd); return; }
       try {
         Promise.resolve(draw.apply(plotly, item.args)).then(item.resolve, item.reject);
@@ -134,6 +155,14 @@
 
     plotly.react = function () {
       var args = Array.prototype.slice.call(arguments);
+      var picture = takeOverFirstChart(args[0]);
+      if (picture) {
+        busy = true;
+        return new Promise(function (resolve, reject) {
+          waiting.unshift({args: args, resolve: resolve, reject: reject, picture: picture});
+          afterPaint();
+        });
+      }
       if (!busy) {
         busy = true;
         afterPaint();
