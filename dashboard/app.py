@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -54,11 +55,12 @@ VENDOR = resources.files("dashboard") / "vendor"  # built from npm by `make plot
 BOOTSTRAP_CSS = VENDOR / "bootstrap.min.css"  # Bootstrap 5.3.8 with only the rules the markup uses
 PLOTLY_BUNDLE = VENDOR / "plotly-partial.min.js"  # plotly.js with only the trace types the figures draw
 REGENERATOR_JS = VENDOR / "regenerator-runtime.min.js"  # what Dash's scripts need of the Babel polyfill
-FIRST_PAINT_JS = resources.files("dashboard") / "early" / "first-paint.js"  # draws a first screen's chart
+# draws a chart page's first screen and starts Dash: inline in the index (so nothing can fail to load it), named
+# in the Content-Security-Policy by its hash
+FIRST_PAINT_JS = resources.files("dashboard") / "early" / "first-paint.js"
 # the address each file is served at: vendor/<stem>-<digest>.<ext>, so a new build gets a new address and
 # browsers may keep each one a year
-VENDOR_STEMS = {"plotly": PLOTLY_BUNDLE, "bootstrap": BOOTSTRAP_CSS, "regenerator-runtime": REGENERATOR_JS,
-                "first-paint": FIRST_PAINT_JS}
+VENDOR_STEMS = {"plotly": PLOTLY_BUNDLE, "bootstrap": BOOTSTRAP_CSS, "regenerator-runtime": REGENERATOR_JS}
 
 
 @functools.cache
@@ -128,20 +130,21 @@ def _install_index_hints(app: Dash) -> None:
 
     regenerator = f'<script src="{prefix}{vendor_url("regenerator-runtime")}"></script>'
 
-    first_paint_js = f'<script src="{prefix}{vendor_url("first-paint")}"></script>'
+    first_paint_js = f"<script>{first_paint_script()}</script>"
 
     def interpolate_index(**parts):
         parts["scripts"] = POLYFILL.sub(regenerator, UNUSED_BUNDLE.sub("", parts["scripts"]), count=1)
         parts["css"] += named + data_hints
         screen = None
-        if CHART_PATHS.match(request.path):
-            parts["css"] += hints
-            parts["scripts"] = DCC_SHARED.sub(lambda m: m.group(0) + "\n" + graph_chunk, parts["scripts"], count=1)
-            screen = _first_screen(app)
         status, title = _index_meta()
         g.index_status = status
         parts["title"] = escape(title)
-        if screen is not None and status == 200:
+        if CHART_PATHS.match(request.path):
+            parts["css"] += hints
+            parts["scripts"] = DCC_SHARED.sub(lambda m: m.group(0) + "\n" + graph_chunk, parts["scripts"], count=1)
+            if status == 200:
+                screen = _first_screen(app)
+        if screen is not None:
             # the page down to its first chart, drawn by plotly.js before Dash starts: Dash's scripts wait in a
             # template (not fetched, not run) until first-paint.js has drawn the chart, then load in order
             parts["app_entry"] += (screen + f'\n<script src="{bundle}"></script>\n' + first_paint_js)
@@ -150,7 +153,7 @@ def _install_index_hints(app: Dash) -> None:
         page = plain(**parts)
         if security.wants_lang(request) == "en":  # <html lang> follows the page's language from the first byte
             page = page.replace('<html lang="nb">', '<html lang="en">', 1)
-        if screen is not None and status == 200:
+        if screen is not None:
             page = page.replace("<html ", "<html data-first-paint ", 1)
         return page
 
@@ -158,12 +161,64 @@ def _install_index_hints(app: Dash) -> None:
     _hide_versions(app)
 
 
+@functools.cache
+def first_paint_script() -> str:
+    # without its comment lines: the same script, a third of the bytes on every chart page
+    lines = FIRST_PAINT_JS.read_text(encoding="utf-8").splitlines()
+    text = "\n".join(line for line in lines if line.strip() and not line.lstrip().startswith("//"))
+    if "</" in text or "<!--" in text:  # it is written into the page between <script> tags
+        raise ValueError("first-paint.js must not contain '</' or '<!--'")
+    return text
+
+
+def first_paint_hash() -> str:
+    """The Content-Security-Policy source that allows the inline first-paint script (and nothing else)."""
+    digest = hashlib.sha256(first_paint_script().encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
+
+
+class FirstScreens:
+    """The first screens drawn, per process: least recently used out first, bounded by count and bytes.
+
+    Apart from the repository's cache (shared through Redis when configured): every address with its own query
+    string gets its own first screen (the print view shows the address), so these must not push the data
+    layer's answers out, and a new release (a new process) never meets an older one's."""
+
+    def __init__(self, max_items: int = 128, max_bytes: int = 8 * 1024 * 1024) -> None:
+        from collections import OrderedDict
+        from threading import Lock
+
+        self.items: OrderedDict[tuple, str] = OrderedDict()
+        self.size, self.max_items, self.max_bytes = 0, max_items, max_bytes
+        self.lock = Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+            return hit
+
+    def set(self, key: tuple, value: str) -> None:
+        if len(value) > self.max_bytes // 8:
+            return
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = value
+            self.size += len(value)
+            while len(self.items) > self.max_items or self.size > self.max_bytes:
+                _, old = self.items.popitem(last=False)
+                self.size -= len(old)
+
+
 def _first_screen(app: Dash) -> str | None:
     """The first screen of the chart page the index request names (dashboard/first_paint.py), as HTML, or None.
 
-    Drawn from the same layout the page's layout request gets, and kept in the repository's cache under the
-    same parts as a memoised page: path and query, data version, scheme, host and date (the print view's
-    link and date are on it), and the markup format."""
+    Drawn from the same layout the page's layout request gets, and kept (``FirstScreens``) under the parts it
+    depends on: path and query, data version, scheme, host and date (the print view's link and date are on
+    it), and the markup format. Anything that goes wrong here means a page without a first screen, never an
+    error page."""
     import datetime as dt
 
     import plotly.io as pio
@@ -171,23 +226,23 @@ def _first_screen(app: Dash) -> str | None:
     server = app.server
     if not server.config["DASHBOARD_SETTINGS"].first_screen:
         return None
-    repo = server.config["DASHBOARD_REPO"]
+    screens = server.config["DASHBOARD_FIRST_SCREENS"]
     try:
-        fp = repo.snapshot().fingerprint
-    except DataUnavailable:
+        fp = server.config["DASHBOARD_REPO"].snapshot().fingerprint
+        key = (request.full_path, fp, request.scheme, request.host, dt.date.today().isoformat(), markup_format())
+        hit = screens.get(key)
+        if hit is not None:
+            return hit or None
+        query = f"?{request.query_string.decode('latin-1')}" if request.query_string else ""
+        layout = server.config["DASHBOARD_LAYOUT_AT"]((request.base_url + query, request.path, query))
+        drawn = first_paint.first_screen(json.loads(pio.json.to_json_plotly(layout)))
+        html_text = "" if drawn is None else (
+            f'\n<div id="first-paint" class="first-paint" inert>{drawn[0]}</div>'
+            f'\n<script type="application/json" id="first-paint-figure">{first_paint.script_json(drawn[1])}</script>')
+    except Exception:  # the page is drawn by Dash alone, as any other page
+        log.exception("no first screen for %s", request.path)
         return None
-    key = ("first-screen", request.full_path, fp, request.scheme, request.host, dt.date.today().isoformat(),
-           markup_format())
-    hit = repo.cache.get(key)
-    if hit is not None:
-        return hit or None
-    address = (request.base_url + (f"?{request.query_string.decode('latin-1')}" if request.query_string else ""),
-               request.path, f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
-    drawn = first_paint.first_screen(json.loads(pio.json.to_json_plotly(server.config["DASHBOARD_LAYOUT_AT"](address))))
-    html_text = "" if drawn is None else (
-        f'\n<div id="first-paint" class="first-paint" inert>{drawn[0]}</div>'
-        f'\n<script type="application/json" id="first-paint-figure">{first_paint.script_json(drawn[1])}</script>')
-    repo.cache.set(key, html_text)
+    screens.set(key, html_text)
     return html_text or None
 
 
@@ -387,6 +442,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
 
     app.layout = layout
     server.config["DASHBOARD_LAYOUT_AT"] = layout_at  # the first screen of a chart page (dashboard/first_paint.py)
+    server.config["DASHBOARD_FIRST_SCREENS"] = FirstScreens()
     first_page.quiet_title_on_load(app)
 
     from .api import create_blueprint
@@ -456,6 +512,15 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
             resp.status_code = 404
         return resp
 
+    @server.after_request
+    def _layout_varies_by_page(resp):
+        # the layout holds the page its Referer names (dashboard/first_page.py): a browser must never reuse one
+        # page's layout for another (Back to /snapshot after /about drew About's page under /snapshot's address)
+        if request.path == "/_dash-layout":
+            resp.headers["Cache-Control"] = "no-store"
+            resp.vary.add("Referer")
+        return resp
+
     @server.before_request
     def _callback_guard():
         if request.path != "/_dash-update-component" or request.method != "POST":
@@ -500,5 +565,5 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     def _too_large(_exc):
         return jsonify({"error": f"request body larger than {settings.max_request_bytes} bytes"}), 413
 
-    security.install(server, app.csp_hashes, settings.hsts, settings.max_request_bytes)
+    security.install(server, lambda: [*app.csp_hashes(), first_paint_hash()], settings.hsts, settings.max_request_bytes)
     return app

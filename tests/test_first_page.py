@@ -248,3 +248,25 @@ def test_fpg009_a_proxy_that_cuts_the_referer_down_does_not_change_the_page(make
         url = page.evaluate("() => location.pathname + location.search + location.hash")
         assert url.startswith("/snapshot?") and url.endswith("#wheel-heading"), url
         assert "lang=en" in url and "municipality=3203" in url and "year=2022" in url, url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("away", ["/about?lang=en", "/compare?lang=en"])
+def test_fpg010_back_to_a_page_draws_that_page(live_server, page_factory, away):
+    """The layout holds the page its Referer names: Back from another page must not reuse that page's layout
+    from the browser's cache (it drew About's or Compare's page under /snapshot's address)."""
+    r = urllib.request.urlopen(urllib.request.Request(live_server.url + "/_dash-layout",
+                                                      headers={"Referer": live_server.url + "/snapshot"}), timeout=30)
+    assert r.headers["Cache-Control"] == "no-store" and "Referer" in r.headers["Vary"]
+    page = page_factory()
+    page.goto(live_server.url + "/snapshot?lang=en")
+    expect(page.locator("#main-content h1")).to_have_text("Asker: U4SSC results 2023", timeout=20000)
+    page.goto(live_server.url + away)
+    page.wait_for_selector("html:not([data-first-paint])", state="attached", timeout=20000)
+    expect(page.locator("#main-content h1")).not_to_have_text("Asker: U4SSC results 2023", timeout=20000)
+    page.go_back()
+    page.wait_for_selector("html:not([data-first-paint])", state="attached", timeout=20000)
+    expect(page.locator("#main-content h1")).to_have_text("Asker: U4SSC results 2023", timeout=20000)
+    page.wait_for_timeout(1000)  # nothing draws another page over it
+    expect(page.locator("#main-content h1")).to_have_text("Asker: U4SSC results 2023")
+    assert page.url.endswith("/snapshot?lang=en")

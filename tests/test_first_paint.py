@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
@@ -66,10 +68,14 @@ def test_fps001_a_chart_page_arrives_with_its_first_screen(client, url):
     before, _, held = html.partition('<template id="dash-scripts">')
     assert held, "Dash's scripts are not held back"
     outside = re.findall(r'<script src="([^"]+)"', before)
-    assert [re.sub(r"-[0-9a-f]{12}\.", ".", s) for s in outside] == ["/vendor/plotly.min.js",
-                                                                    "/vendor/first-paint.min.js"]
+    assert [re.sub(r"-[0-9a-f]{12}\.", ".", s) for s in outside] == ["/vendor/plotly.min.js"]
     assert "_dash-component-suites" in held and "new DashRenderer" in held.split("</template>")[0]
-    assert client.get(outside[1]).status_code == 200
+    # the script that draws it and starts Dash is inline (nothing can fail to load it), allowed by its hash alone
+    inline = re.findall(r"<script>(.*?)</script>", before, re.S)
+    assert len(inline) == 1 and "dashboardFirstScreen" in inline[0]
+    digest = base64.b64encode(hashlib.sha256(inline[0].encode()).digest()).decode()
+    policy = r.headers["Content-Security-Policy"]
+    assert f"'sha256-{digest}'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
 
 
 def test_fps002_the_controls_show_the_values_the_page_was_asked_for(client):
@@ -234,6 +240,31 @@ def test_fps007_without_plotly_js_dash_still_starts(live_server, browser):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("blocked", ["/_dash-component-suites/", "/_dash-layout"])
+def test_fps009_the_first_screen_is_never_traded_for_a_loading_placeholder(live_server, browser, blocked):
+    """Dash's scripts never arrive (a very slow or broken link): the first screen stays, not Dash's "Loading...".
+    Dash's layout request fails: Dash's own error is shown at once, not a page that looks whole and is not."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.route(re.compile(".*" + re.escape(blocked) + ".*"),
+                   lambda route: route.abort() if "suites" in blocked else route.fulfill(status=500, body="{}"))
+        page.goto(live_server.url + "/snapshot?lang=en")
+        if "suites" in blocked:
+            page.locator("#first-paint .main-svg").first.wait_for(timeout=15000)
+            page.wait_for_timeout(4000)
+            assert page.evaluate("() => document.documentElement.hasAttribute('data-first-paint')")
+            expect(page.locator("#first-paint h1")).to_be_visible()
+            expect(page.get_by_text("Loading...")).not_to_be_visible()
+        else:
+            page.wait_for_selector("html:not([data-first-paint])", state="attached", timeout=5000)
+            expect(page.locator("#first-paint")).to_have_count(0)
+            expect(page.locator("#react-entry-point")).to_contain_text("rror", timeout=5000)
+    finally:
+        ctx.close()
+
+
+@pytest.mark.browser
 def test_fps008_a_control_works_after_the_first_screen(live_server, page_factory):
     """The page a user meets after the first screen is Dash's: a year change redraws it from the new address."""
     page = page_factory()
@@ -242,3 +273,35 @@ def test_fps008_a_control_works_after_the_first_screen(live_server, page_factory
     expect(page.locator("#main-content h1")).to_have_text("Asker: U4SSC results 2022", timeout=20000)
     expect(page).to_have_url(re.compile(r"year=2022"))
     assert page.locator("#first-paint").count() == 0
+
+
+def test_fps010_a_first_screen_costs_what_a_page_costs_and_failing_costs_nothing(make_app):
+    """Only a page answered 200 is drawn for its first screen (an unknown KPI is not); first screens are kept
+    apart from the data layer's cache and bounded, however many addresses are asked for; an error while drawing
+    one means a page without it, never an error page."""
+    app = make_app()
+    server = app.server
+    client = server.test_client()
+    calls = []
+    layout_at = server.config["DASHBOARD_LAYOUT_AT"]
+    server.config["DASHBOARD_LAYOUT_AT"] = lambda address: calls.append(address) or layout_at(address)
+    assert client.get("/indicators/no-such-kpi").status_code == 404
+    assert calls == []
+    screens = server.config["DASHBOARD_FIRST_SCREENS"]
+    screens.max_items = 5
+    cached = None
+    for i in range(12):
+        assert 'id="first-paint"' in client.get(f"/snapshot?junk={i}").get_data(as_text=True)
+        cached = cached if cached is not None else len(server.config["DASHBOARD_REPO"].cache._data)
+    assert len(screens.items) == 5 and len(calls) == 12
+    assert len(server.config["DASHBOARD_REPO"].cache._data) == cached  # the data layer's answers stay
+    client.get("/snapshot?junk=11")
+    assert len(calls) == 12  # kept
+
+    def broken(_address):
+        raise RuntimeError("a bug")
+
+    server.config["DASHBOARD_LAYOUT_AT"] = broken
+    r = client.get("/snapshot?lang=en&year=2022")
+    assert r.status_code == 200 and 'id="first-paint"' not in r.get_data(as_text=True)
+    assert re.search(r'<script src="[^"]*dash_renderer[^"]*"', r.get_data(as_text=True))

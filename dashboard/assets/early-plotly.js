@@ -31,10 +31,12 @@
 //
 // A chart page's index carries its first screen (dashboard/first_paint.py) and
 // loads plotly.js itself, before Dash's scripts: this script then finds
-// plotly.js already run and takes it as it is. The first screen is taken
-// away as soon as Dash's own copy of the page has drawn a chart (before the
-// browser paints, so the two change places in one frame), or when plotly.js
-// cannot be loaded.
+// plotly.js already run and takes it as it is. When Dash's copy of the page
+// asks for its first chart, that chart takes the first screen's drawn
+// picture over and the first screen goes in the same task (takeOverFirstChart:
+// no frame shows both or neither); Dash's own draw replaces the picture after
+// the next paint. Any chart drawn takes the first screen away too, and
+// plotly.js failing to load hands it to first-paint.js's fallback.
 (function () {
   var named = document.querySelector('meta[name="plotly-js"]');
   var loaded = window.Plotly && typeof window.Plotly.react === "function" && window.Plotly.version;
@@ -186,7 +188,7 @@
         script.onload = function () { resolve(pace(window.Plotly)); };
         script.onerror = function () {
           ready = null;
-          firstScreenDone();
+          if (window.dashboardFirstScreen) { window.dashboardFirstScreen.failed(); }
           release();  // no chart will be drawn: what waits for one is drawn now
           reject(new Error("plotly.js could not be loaded"));
         };

@@ -1,18 +1,20 @@
 // The first screen of a chart page (dashboard/first_paint.py): its first chart drawn before Dash starts.
 //
 // The index page of a chart page holds the page down to its first chart as HTML, that chart's figure, then
-// plotly.js and this script; Dash's own scripts wait in <template id="dash-scripts">, neither fetched nor run.
-// This script draws the chart as soon as plotly.js has run, then, once the browser has painted it, loads
-// Dash's scripts in their order and starts Dash's renderer: Dash builds its own copy of the page out of
-// sight (html[data-first-paint] in assets/style.css), and assets/early-plotly.js takes the first screen away
-// as soon as that copy has drawn its first chart (window.dashboardFirstScreen.done), before the next paint.
-// Measured side by side on /snapshot, Dash's scripts loading while plotly.js loads and draws delayed the
-// chart by ~120 ms and Dash's copy of the page by nothing.
+// plotly.js and this script (inline, named in the Content-Security-Policy by its hash: nothing can fail to load
+// it); Dash's own scripts wait in <template id="dash-scripts">, neither fetched nor run. This script draws the
+// chart as soon as plotly.js has run, then, once the browser has painted it and the rest of the page has
+// arrived, loads Dash's scripts in their order and starts Dash's renderer. Measured side by side on /snapshot,
+// Dash's scripts loading while plotly.js loads and draws delayed the chart by ~120 ms and Dash's page by
+// nothing. Dash builds its own copy of the page out of sight (html[data-first-paint] in assets/style.css);
+// assets/early-plotly.js takes the first screen away when that copy draws its first chart
+// (window.dashboardFirstScreen.done).
 //
-// Whatever fails (no plotly.js, a figure it cannot draw), Dash is started; the first screen is taken away
-// when Dash's copy has drawn a chart, when plotly.js cannot be loaded, or after LATEST ms.
+// Whatever fails (no plotly.js, a figure it cannot draw), Dash is started. The first screen is never traded for
+// Dash's loading placeholder: it goes once Dash's copy shows something, at once when that is not a page (an
+// error), and at the latest GRACE ms after Dash's page is there when no chart of it takes over.
 (function () {
-  var LATEST = 10000;
+  var GRACE = 2000;
   var root = document.getElementById("first-paint");
   var source = document.getElementById("first-paint-figure");
   var started = false;
@@ -65,8 +67,38 @@
     setTimeout(startDash, 100);  // a tab in the background paints no frame
   }
 
-  window.dashboardFirstScreen = {done: done, drawn: false};
-  setTimeout(done, LATEST);
+  // Dash's copy shows something other than its loading placeholder
+  function dashShown() {
+    var dash = document.getElementById("react-entry-point");
+    return !dash || (dash.firstElementChild !== null && !dash.querySelector("._dash-loading"));
+  }
+
+  function whenDashShown(then) {
+    var dash = document.getElementById("react-entry-point");
+    if (dashShown()) { then(); return; }
+    var watch = new MutationObserver(function () {
+      if (dashShown()) { watch.disconnect(); then(); }
+    });
+    watch.observe(dash, {childList: true, subtree: true, attributes: true, characterData: true});
+  }
+
+  function whenDashIsThere() {
+    whenDashShown(function () {
+      var dash = document.getElementById("react-entry-point");
+      if (dash && dash.querySelector("#main-content")) {
+        setTimeout(done, GRACE);  // a page: its first chart takes over, or this
+      } else {
+        done();  // not a page (an error): show it
+      }
+    });
+  }
+
+  window.dashboardFirstScreen = {done: done, failed: function () { whenDashShown(done); }, drawn: false};
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", whenDashIsThere);
+  } else {
+    whenDashIsThere();
+  }
   var target = root && root.querySelector("[data-first-paint-chart]");
   var plotly = window.Plotly;
   if (!target || !source || !plotly || typeof plotly.react !== "function") {
@@ -84,14 +116,14 @@
     style.contentVisibility = "hidden";
     try {
       var drawing = plotly.react(target, {data: spec.figure.data, layout: spec.figure.layout, config: config});
-      if (drawing && typeof drawing.then === "function") { drawing.then(null, done); }
+      if (drawing && typeof drawing.then === "function") { drawing.then(null, window.dashboardFirstScreen.failed); }
       window.dashboardFirstScreen.drawn = true;
     } finally {
       style.contentVisibility = "";
       style.containIntrinsicSize = "";
     }
   } catch (err) {
-    done();  // Dash draws the page alone, as on any other page
+    window.dashboardFirstScreen.failed();  // no picture: Dash's page replaces the first screen when it is there
   } finally {
     afterPaint();
   }
