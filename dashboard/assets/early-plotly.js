@@ -158,11 +158,12 @@
     plotly.react = function () {
       var args = Array.prototype.slice.call(arguments);
       var picture = takeOverFirstChart(args[0]);
-      if (picture) {
+      if (picture) {  // drawn first of all, after the next paint
+        var idle = !busy;
         busy = true;
         return new Promise(function (resolve, reject) {
           waiting.unshift({args: args, resolve: resolve, reject: reject, picture: picture});
-          afterPaint();
+          if (idle) { afterPaint(); }
         });
       }
       if (!busy) {
