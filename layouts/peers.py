@@ -15,7 +15,8 @@ from .i18n import t
 
 
 def placeholder(request: dict, lang: str) -> html.Section:
-    """Drawn with the page; the result arrives from its own callback (its cost is its own, see make bench)."""
+    """Drawn with the page, never after its first chart (``data-eager``, layouts/static_tree.py): the result
+    arrives from its own callback as soon as the page is there (its cost is its own, see make bench)."""
     return html.Section([
         html.H2(t("peers.heading", lang, municipality=request["name"], scope=request["scope_name"]),
                 id="peers-heading"),
@@ -23,7 +24,7 @@ def placeholder(request: dict, lang: str) -> html.Section:
         dcc.Store(id=ids.PEERS_REQUEST, data={k: request[k] for k in ("municipality", "scope", "year_to", "lang")}),
         dcc.Loading(html.Div(html.P(t("peers.loading", lang)), id=ids.PEERS_RESULT, **{"aria-live": "polite"}),
                     type="dot"),
-    ], id="peers", **{"aria-labelledby": "peers-heading"})
+    ], id="peers", **{"aria-labelledby": "peers-heading", "data-eager": "true"})  # its answer comes at once
 
 
 def result(r: PeerResult, long: pd.DataFrame, catalogue: Catalogue, munis: dict[str, str], lang: str,

@@ -140,9 +140,33 @@ def _after_chart(node: Component, path: list, inside: bool) -> Component:
     i = path[0]
     kids[i] = _after_chart(kids[i], path[1:], inside)
     if inside and len(kids) > i + 1:
-        kids = kids[:i + 1] + [Later(kids[i + 1:])]
+        kids = kids[:i + 1] + _deferred(kids[i + 1:])
     out = copy.copy(node)
     out.children = kids
+    return out
+
+
+EAGER = "data-eager"  # an element with this attribute is drawn with the page, never put into a Later
+
+
+def _deferred(rest: list) -> list:
+    """``rest`` with each run of elements into a ``Later``; an element marked ``EAGER`` stays where it is.
+
+    An element a callback answers as soon as the page is there (the peer finder on /compare) must be drawn by
+    then: an answer that reached Dash while its element waited in a Later was never shown (Dash's renderer drew
+    the element from the layout it was given when the Later was drawn)."""
+    out: list = []
+    run: list = []
+    for kid in rest:
+        if isinstance(kid, Component) and getattr(kid, EAGER, None):
+            if run:
+                out.append(Later(run))
+                run = []
+            out.append(kid)
+        else:
+            run.append(kid)
+    if run:
+        out.append(Later(run))
     return out
 
 

