@@ -19,6 +19,7 @@ from markupsafe import escape
 import callbacks
 from callbacks.common import markup_format
 from data import data_dir_kind
+from data.cache import MemoryCache
 from data.repository import DataUnavailable, Repository
 from layouts import ids, static_tree
 
@@ -177,45 +178,10 @@ def first_paint_hash() -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-class FirstScreens:
-    """The first screens drawn, per process: least recently used out first, bounded by count and bytes.
-
-    Apart from the repository's cache (shared through Redis when configured): every address with its own query
-    string gets its own first screen (the print view shows the address), so these must not push the data
-    layer's answers out, and a new release (a new process) never meets an older one's."""
-
-    def __init__(self, max_items: int = 128, max_bytes: int = 8 * 1024 * 1024) -> None:
-        from collections import OrderedDict
-        from threading import Lock
-
-        self.items: OrderedDict[tuple, str] = OrderedDict()
-        self.size, self.max_items, self.max_bytes = 0, max_items, max_bytes
-        self.lock = Lock()
-
-    def get(self, key: tuple) -> str | None:
-        with self.lock:
-            hit = self.items.get(key)
-            if hit is not None:
-                self.items.move_to_end(key)
-            return hit
-
-    def set(self, key: tuple, value: str) -> None:
-        if len(value) > self.max_bytes // 8:
-            return
-        with self.lock:
-            if key in self.items:
-                return
-            self.items[key] = value
-            self.size += len(value)
-            while len(self.items) > self.max_items or self.size > self.max_bytes:
-                _, old = self.items.popitem(last=False)
-                self.size -= len(old)
-
-
 def _first_screen(app: Dash) -> str | None:
     """The first screen of the chart page the index request names (dashboard/first_paint.py), as HTML, or None.
 
-    Drawn from the same layout the page's layout request gets, and kept (``FirstScreens``) under the parts it
+    Drawn from the same layout the page's layout request gets, and kept (``DASHBOARD_FIRST_SCREENS``) under the parts it
     depends on: path and query, data version, scheme, host and date (the print view's link and date are on
     it), and the markup format. Anything that goes wrong here means a page without a first screen, never an
     error page."""
@@ -442,7 +408,10 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
 
     app.layout = layout
     server.config["DASHBOARD_LAYOUT_AT"] = layout_at  # the first screen of a chart page (dashboard/first_paint.py)
-    server.config["DASHBOARD_FIRST_SCREENS"] = FirstScreens()
+    # first screens are kept per process, apart from the repository's cache (shared through Redis when configured):
+    # every address with its own query string gets its own (the print view shows the address), so they must not
+    # push the data layer's answers out, and a new release (a new process) never meets an older one's
+    server.config["DASHBOARD_FIRST_SCREENS"] = MemoryCache(max_items=128, max_bytes=8 * 1024 * 1024)
     first_page.quiet_title_on_load(app)
 
     from .api import create_blueprint
@@ -515,9 +484,7 @@ def create_app(settings: Settings | None = None, repo: Repository | None = None)
     @server.after_request
     def _layout_varies_by_page(resp):
         # the layout holds the page its Referer names (dashboard/first_page.py): a browser must never reuse one
-        # page's layout for another (Back to /snapshot after /about drew About's page under /snapshot's address).
-        # Not no-store: with it, Chromium's use of the preloaded layout left /compare's peer search unanswered
-        # on the page in 3 of 4 loads (the answer arrived and never reached the page; pytest -k "stt004 or pee004")
+        # page's layout for another (Back to /snapshot after /about drew About's page under /snapshot's address)
         if request.path == "/_dash-layout":
             resp.vary.add("Referer")
         return resp

@@ -293,7 +293,7 @@ def test_fps010_a_first_screen_costs_what_a_page_costs_and_failing_costs_nothing
     for i in range(12):
         assert 'id="first-paint"' in client.get(f"/snapshot?junk={i}").get_data(as_text=True)
         cached = cached if cached is not None else len(server.config["DASHBOARD_REPO"].cache._data)
-    assert len(screens.items) == 5 and len(calls) == 12
+    assert len(screens._data) == 5 and len(calls) == 12
     assert len(server.config["DASHBOARD_REPO"].cache._data) == cached  # the data layer's answers stay
     client.get("/snapshot?junk=11")
     assert len(calls) == 12  # kept

@@ -4,11 +4,10 @@
 // plotly.js and this script (inline, named in the Content-Security-Policy by its hash: nothing can fail to load
 // it); Dash's own scripts wait in <template id="dash-scripts">, neither fetched nor run. This script draws the
 // chart as soon as plotly.js has run, then, once the browser has painted it and the rest of the page has
-// arrived, loads Dash's scripts in their order and starts Dash's renderer. Measured side by side on /snapshot,
-// Dash's scripts loading while plotly.js loads and draws delayed the chart by ~120 ms and Dash's page by
-// nothing. Dash builds its own copy of the page out of sight (html[data-first-paint] in assets/style.css);
-// assets/early-plotly.js takes the first screen away when that copy draws its first chart
-// (window.dashboardFirstScreen.done).
+// arrived, loads Dash's scripts in their order and starts Dash's renderer (measured side by side on /snapshot,
+// Dash's scripts loading while plotly.js loads and draws delayed the chart by ~120 ms). Dash builds its own copy
+// of the page out of sight (html[data-first-paint] in assets/style.css); assets/early-plotly.js takes the first
+// screen away when that copy mounts its first chart (window.dashboardFirstScreen.done).
 //
 // Whatever fails (no plotly.js, a figure it cannot draw), Dash is started. The first screen is never traded for
 // Dash's loading placeholder: it goes once Dash's copy shows something, at once when that is not a page (an
