@@ -40,6 +40,8 @@ VOID = {"br", "col", "hr", "wbr", "input"}
 # html components that are not in a StaticTree (their id is a callback's) may be these tags, with these props
 EXTRA_TAGS = {"button"}
 EXTRA_ATTRIBUTES = {"type"}
+TREE_ATTRIBUTES = frozenset(ATTRIBUTES) | {"id"}
+HTML_ATTRIBUTES = frozenset(ATTRIBUTES) | EXTRA_ATTRIBUTES
 SKIPPED_PROPS = {"id", "children", "disable_n_clicks", "n_clicks", "n_clicks_timestamp", "key"}
 # a reference to an id: the first screen has none
 ID_REFERENCES = {"aria-describedby", "aria-labelledby", "aria-controls", "aria-owns", "aria-activedescendant",
@@ -126,7 +128,8 @@ class _Writer:
         else:
             raise Unsupported(f"text {type(x).__name__}")
 
-    def element(self, tag: str, attrs: dict, kids, allowed: set | None = None) -> None:
+    def element(self, tag: str, attrs: dict, kids, allowed: set | None = None, draw=None) -> None:
+        """``draw`` writes each of ``kids`` (default: as layout JSON)."""
         if self.done:
             return
         out = [f"<{tag}"]
@@ -138,7 +141,7 @@ class _Writer:
         if tag in VOID:
             return
         for kid in kids:
-            self.node(kid)
+            (draw or self.node)(kid)
         self.parts.append(f"</{tag}>")
 
     # -- a StaticTree's data ([tag, attributes, *children], text, {"$": i}) -------------------------------------
@@ -148,7 +151,7 @@ class _Writer:
         if isinstance(node, list):
             if len(node) < 2 or node[0] not in TAGS or not isinstance(node[1], dict):
                 raise Unsupported("tree node")
-            self.element(node[0], node[1], [("tree", k) for k in node[2:]], set(ATTRIBUTES) | {"id"})
+            self.element(node[0], node[1], node[2:], TREE_ATTRIBUTES, lambda kid: self.tree(kid, slots))
             return
         if isinstance(node, dict):
             i = node.get("$")
@@ -162,8 +165,6 @@ class _Writer:
     def node(self, x) -> None:
         if self.done:
             return
-        if isinstance(x, tuple) and x and x[0] == "tree":
-            return self.tree(x[1], self._slots)
         if isinstance(x, list):
             for item in x:
                 self.node(item)
@@ -175,12 +176,7 @@ class _Writer:
             return  # drawn by Dash after its first chart; the first screen ends at that chart anyway
         if namespace == NAMESPACE and kind == TYPE:
             kids = props.get("children")
-            slots = kids if isinstance(kids, list) else ([] if kids is None else [kids])
-            outer, self._slots = getattr(self, "_slots", None), slots
-            try:
-                return self.tree(props.get("tree"), slots)
-            finally:
-                self._slots = outer
+            return self.tree(props.get("tree"), kids if isinstance(kids, list) else ([] if kids is None else [kids]))
         draw = DRAW.get((namespace, kind))
         if draw is not None:
             return draw(self, props)
@@ -190,11 +186,8 @@ class _Writer:
                 raise Unsupported(f"html.{kind}")
             attrs = {k: v for k, v in props.items() if k not in SKIPPED_PROPS}
             kids = props.get("children")
-            return self.element(tag, attrs, kids if isinstance(kids, list) else [kids],
-                                set(ATTRIBUTES) | EXTRA_ATTRIBUTES)
+            return self.element(tag, attrs, kids if isinstance(kids, list) else [kids], HTML_ATTRIBUTES)
         raise Unsupported(f"{namespace}.{kind}")
-
-    _slots: list | None = None
 
 
 def _nothing(_w: _Writer, _props: dict) -> None:
