@@ -278,6 +278,8 @@ def yoy_block(years: list[int], rows: pd.DataFrame, catalogue: Catalogue, lang: 
             if not pd.isna(r.change):
                 rel = f"; {fmt_signed(r.change_pct, lang, pct=True)}" if not pd.isna(r.change_pct) else ""
                 parts += [html.Br(), html.Small(f"{fmt_signed(r.change, lang)}{rel}", className="change")]
+            if r.status == "illustrative":  # said at the value, as in the matrix above
+                parts += [html.Br(), status_label("illustrative", lang)]
             cells.append(parts)
         table_rows.append(cells)
     block.append(html.P(t("cmp.yoy.note", lang), className="small"))

@@ -330,3 +330,16 @@ def test_fps011_an_answer_that_comes_before_the_lower_part_is_drawn_is_shown(liv
             page.close()
     finally:
         ctx.close()
+
+
+def test_fps012_illustrative_values_are_labelled_in_the_year_over_year_table(client):
+    """/compare's year-over-year table for Asker: every value is illustrative and says so at the value."""
+    from dashboard.first_page import router_request
+    from layouts.static_tree import thaw
+
+    r = client.post("/_dash-update-component", json=router_request("/compare", "?lang=en"))
+    page = thaw(r.get_json()["response"]["_pages_content"]["children"])
+    table = next(n for n in components(page) if n.get("props", {}).get("id") == "yoy-table")
+    cells = [n for n in components(table) if n.get("type") == "Td"]
+    text = [json.dumps(c) for c in cells]
+    assert len(cells) > 20 and all("Illustrative" in x for x in text), [x[:200] for x in text if "Illustrative" not in x][:3]
